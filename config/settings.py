@@ -1,0 +1,47 @@
+"""Settings from the environment (prefix ``FACTCHECK_``) and command-line overrides."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///factcheck.db"
+
+
+class Settings(BaseSettings):
+    """Everything a run can be tuned with; one instance is built per command or flow run."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_file=None, extra="ignore")
+
+    database_url: SecretStr = Field(
+        default=SecretStr(DEFAULT_DATABASE_URL),
+        description="SQLAlchemy URL; secret so that a password never reaches logs.",
+    )
+    feeds_file: Path | None = Field(default=None, description="Default: the bundled config/feeds.toml.")
+    allow_private_addresses: bool = False
+
+    # HTTP
+    user_agent: str = "factcheck/0.1 (news contradiction finder; +https://example.org/factcheck)"
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 20.0
+    max_redirects: int = 5
+    max_feed_bytes: int = 10_000_000
+    max_page_bytes: int = 5_000_000
+    extract_time_limit_s: float = 15.0
+    fetch_workers: int = Field(default=8, ge=1, le=64, description="Bound of the page-fetch thread pool.")
+    max_entries_per_feed: int = Field(default=200, ge=1)
+
+    # Analysis
+    event_window_hours: float = Field(default=72.0, gt=0)
+    pair_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    def database(self) -> str:
+        return self.database_url.get_secret_value()
+
+
+@lru_cache(maxsize=1)
+def bundled_feeds_file() -> Path:
+    return Path(__file__).with_name("feeds.toml")
