@@ -116,6 +116,9 @@ class Event(Base):
     title: Mapped[str] = mapped_column(Text)
     first_published_at: Mapped[datetime | None] = mapped_column(index=True)
     last_published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Detector version its pairs were last computed with; NULL when articles joined since, so
+    # a run that crashed before detection finishes the job on the next run.
+    pairs_version: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     articles: Mapped[list[Article]] = relationship(back_populates="event")

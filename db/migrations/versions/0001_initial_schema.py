@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('first_published_at', sa.DateTime(), nullable=True),
     sa.Column('last_published_at', sa.DateTime(), nullable=True),
+    sa.Column('pairs_version', sa.String(length=40), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )

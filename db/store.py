@@ -1,0 +1,312 @@
+"""The pipeline's reads and writes. Every write is an upsert or an insert that ignores conflicts
+on a natural key, so a rerun (or a second run at the same time) never stores anything twice."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, Run, RunIssue, utcnow
+from factcheck.tasks import models as m
+
+
+def _insert(session: Session, table: Table):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def start_run(session: Session, *, kind: str, flow_run_id: str | None) -> int:
+    run = Run(kind=kind, flow_run_id=flow_run_id, status="running", counts={})
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, Any], error: str | None = None) -> None:
+    session.execute(
+        update(Run)
+        .where(Run.id == run_id)
+        .values(status=status, counts=counts, error=error, finished_at=utcnow())
+    )
+
+
+def record_issue(session: Session, run_id: int | None, *, stage: str, subject: str, status: str, message: str | None) -> None:
+    session.add(RunIssue(run_id=run_id, stage=stage, subject=subject, status=status, message=message))
+
+
+def run_issues(session: Session, run_id: int) -> list[RunIssue]:
+    return list(session.scalars(select(RunIssue).where(RunIssue.run_id == run_id).order_by(RunIssue.id)))
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+def feed_validators(session: Session, url: str) -> tuple[str | None, str | None]:
+    """Stored ETag and Last-Modified for a conditional GET."""
+    row = session.execute(select(Feed.etag, Feed.last_modified).where(Feed.url == url)).first()
+    return (row.etag, row.last_modified) if row else (None, None)
+
+
+def save_feed_state(session: Session, fetch: m.FeedFetch) -> int:
+    """Upsert a feed's state after a fetch; a failure keeps the validators and grows the streak."""
+    now = utcnow()
+    table = Feed.__table__
+    ok = fetch.status != "failed"
+    values: dict[str, Any] = {
+        "url": fetch.source.url,
+        "outlet": fetch.source.outlet,
+        "last_status": fetch.status,
+        "last_http_status": fetch.http_status,
+        "last_error": fetch.error,
+        "last_warning": fetch.warning,
+        "last_fetched_at": now,
+        "consecutive_failures": 0 if ok else 1,
+        "created_at": now,
+    }
+    if ok:
+        values["last_success_at"] = now
+    if fetch.status == "fetched":
+        values["etag"] = fetch.etag
+        values["last_modified"] = fetch.last_modified
+    stmt = _insert(session, table).values(**values)
+    updates = {k: stmt.excluded[k] for k in values if k not in ("url", "created_at", "consecutive_failures")}
+    updates["consecutive_failures"] = 0 if ok else table.c.consecutive_failures + 1
+    stmt = stmt.on_conflict_do_update(index_elements=["url"], set_=updates).returning(table.c.id)
+    return session.execute(stmt).scalar_one()
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+def stored_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Which of these canonical URLs are stored already (to skip fetching them again)."""
+    urls = list(urls)
+    found: set[str] = set()
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        found.update(session.scalars(select(Article.url).where(Article.url.in_(chunk))))
+    return found
+
+
+def insert_article(session: Session, article: m.Article, feed_id: int | None) -> int | None:
+    """Store an article; None when its URL or its content hash is stored already."""
+    table = Article.__table__
+    stmt = (
+        _insert(session, table)
+        .values(
+            url=article.url,
+            content_hash=article.content_hash,
+            feed_id=feed_id,
+            outlet=article.outlet,
+            title=article.title,
+            author=article.author,
+            published_at=article.published_at,
+            language=article.language,
+            text=article.text,
+            body_source=article.body_source,
+            status=article.status,
+            fetched_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def feed_id_for(session: Session, url: str) -> int | None:
+    return session.scalar(select(Feed.id).where(Feed.url == url))
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def articles_needing_claims(session: Session, version: str) -> list[int]:
+    stmt = select(Article.id).where((Article.claims_version.is_(None)) | (Article.claims_version != version))
+    return list(session.scalars(stmt.order_by(Article.id)))
+
+
+def article_for_claims(session: Session, article_id: int) -> tuple[str, str, datetime | None] | None:
+    row = session.execute(
+        select(Article.text, Article.outlet, Article.published_at).where(Article.id == article_id)
+    ).first()
+    return (row.text, row.outlet, row.published_at) if row else None
+
+
+def _jsonable(items: Sequence[Any]) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        data = dataclasses.asdict(item)
+        for key, value in data.items():
+            if hasattr(value, "isoformat"):
+                data[key] = value.isoformat()
+        out.append(data)
+    return out
+
+
+def save_claims(session: Session, article_id: int, claims: Sequence[m.Claim], version: str) -> int:
+    """Insert an article's claims (ignoring ones already there) and mark the article done."""
+    table = Claim.__table__
+    inserted = 0
+    if claims:
+        rows = [
+            {
+                "article_id": article_id,
+                "position": c.position,
+                "text": c.text,
+                "speaker": c.speaker,
+                "speaker_kind": c.speaker_kind,
+                "polarity": c.polarity,
+                "hedged": c.hedged,
+                "numbers": _jsonable(c.numbers),
+                "dates": _jsonable(c.dates),
+                "context": c.context,
+            }
+            for c in claims
+        ]
+        stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["article_id", "position"])
+        inserted = session.execute(stmt.returning(table.c.id), rows).all().__len__()
+    session.execute(update(Article).where(Article.id == article_id).values(claims_version=version))
+    return inserted
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def _digest(article: Article) -> m.ArticleDigest:
+    return m.ArticleDigest(
+        article_id=article.id,
+        outlet=article.outlet,
+        published_at=article.published_at,
+        title=article.title or "",
+        text=article.text,
+    )
+
+
+def unassigned_articles(session: Session) -> list[m.ArticleDigest]:
+    stmt = select(Article).where(Article.event_id.is_(None)).order_by(Article.id)
+    return [_digest(a) for a in session.scalars(stmt)]
+
+
+def events_near(session: Session, start: datetime | None, end: datetime | None, window: timedelta) -> list[m.EventDigest]:
+    """Events whose articles were published within `window` of [start, end]."""
+    stmt = select(Event)
+    if start is not None and end is not None:
+        stmt = stmt.where(Event.last_published_at >= start - window, Event.first_published_at <= end + window)
+    events = list(session.scalars(stmt.order_by(Event.id)))
+    return [
+        m.EventDigest(event_id=e.id, articles=tuple(_digest(a) for a in sorted(e.articles, key=lambda a: a.id)))
+        for e in events
+    ]
+
+
+def apply_assignment(session: Session, joins: dict[int, int], new_groups: Sequence[Sequence[int]]) -> list[int]:
+    """Create the new events, attach articles, and mark touched events for detection."""
+    joins = dict(joins)
+    touched: set[int] = set()
+    for group in new_groups:
+        first = session.get(Article, group[0])
+        event = Event(title=(first.title if first and first.title else "untitled event"))
+        session.add(event)
+        session.flush()
+        joins.update(dict.fromkeys(group, event.id))
+    for article_id, event_id in joins.items():
+        session.execute(
+            update(Article).where(Article.id == article_id, Article.event_id.is_(None)).values(event_id=event_id)
+        )
+        touched.add(event_id)
+    for event_id in touched:
+        span = session.execute(
+            select(func.min(Article.published_at), func.max(Article.published_at)).where(Article.event_id == event_id)
+        ).one()
+        session.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(first_published_at=span[0], last_published_at=span[1], pairs_version=None)
+        )
+    return sorted(touched)
+
+
+def events_needing_pairs(session: Session, version: str) -> list[int]:
+    stmt = select(Event.id).where((Event.pairs_version.is_(None)) | (Event.pairs_version != version))
+    return list(session.scalars(stmt.order_by(Event.id)))
+
+
+# --- pairs -----------------------------------------------------------------------------------
+
+
+def event_claims(session: Session, event_id: int) -> list[m.ClaimRef]:
+    """An event's claims rebuilt as typed data for the detectors."""
+    rows = session.execute(
+        select(Claim, Article.outlet, Article.published_at)
+        .join(Article, Claim.article_id == Article.id)
+        .where(Article.event_id == event_id)
+        .order_by(Claim.id)
+    ).all()
+    return [
+        m.ClaimRef(
+            claim_id=claim.id,
+            article_id=claim.article_id,
+            event_id=event_id,
+            outlet=outlet,
+            published_at=published_at,
+            claim=claim_from_row(claim),
+        )
+        for claim, outlet, published_at in rows
+    ]
+
+
+def claim_from_row(row: Claim) -> m.Claim:
+    numbers = tuple(m.Quantity(**q) for q in row.numbers or [])
+    dates = tuple(
+        m.DateMention(**{**d, "value": date.fromisoformat(d["value"]) if d.get("value") else None})
+        for d in row.dates or []
+    )
+    return m.Claim(
+        text=row.text,
+        position=row.position,
+        speaker=row.speaker,
+        speaker_kind=row.speaker_kind,  # type: ignore[arg-type]
+        polarity=row.polarity,  # type: ignore[arg-type]
+        hedged=row.hedged,
+        numbers=numbers,
+        dates=dates,
+        context=row.context,
+    )
+
+
+def save_pairs(
+    session: Session,
+    event_id: int,
+    pairs: Sequence[tuple[int, int, m.PairScore]],
+    version: str,
+) -> int:
+    """Insert new pairs (lower claim id first); existing rows and their verdicts stay as they are."""
+    table = ClaimPair.__table__
+    inserted = 0
+    if pairs:
+        rows = [
+            {
+                "claim_a_id": min(a, b),
+                "claim_b_id": max(a, b),
+                "event_id": event_id,
+                "score": round(score.score, 4),
+                "reasons": [r.as_dict() for r in score.reasons],
+                "detector_version": version,
+                "status": "pending",
+                "created_at": utcnow(),
+            }
+            for a, b, score in pairs
+        ]
+        stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["claim_a_id", "claim_b_id"])
+        inserted = len(session.execute(stmt.returning(table.c.id), rows).all())
+    session.execute(update(Event).where(Event.id == event_id).values(pairs_version=version))
+    return inserted

@@ -1,0 +1,366 @@
+"""The `factcheck` command. Heavy imports (Prefect, SQLAlchemy models) happen inside commands so
+that `factcheck --help` is instant and Prefect's environment is set before Prefect loads."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find statements about the same news event that contradict each other.")
+pairs_app = typer.Typer(no_args_is_help=True, help="Reviewers' commands: list, show, review and export pairs.")
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+app.add_typer(pairs_app, name="pairs")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+DatabaseOpt = Annotated[
+    Optional[str],
+    typer.Option("--database", help="SQLAlchemy URL (default: FACTCHECK_DATABASE_URL or sqlite:///factcheck.db)."),
+]
+
+# Prefect's temporary local server would otherwise log its start-up, send telemetry (which fails
+# offline with a traceback) and print INFO lines for every task over our progress bars.
+PREFECT_QUIET = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def use_database(database: str | None) -> str:
+    """Validate the URL (one-line error) and hand it to the flows through the environment."""
+    from factcheck.config.settings import Settings
+    from factcheck.db.engine import DatabaseUrlError, check_url
+
+    if database:
+        os.environ["FACTCHECK_DATABASE_URL"] = database
+    url = Settings().database()
+    try:
+        check_url(url)
+    except DatabaseUrlError as exc:
+        raise fail(str(exc)) from None
+    return url
+
+
+def db_error(exc: Exception) -> str:
+    """One line about a database failure, without the URL (it may hold a password)."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"database unavailable: {detail[0] if detail else type(exc).__name__}"
+
+
+@contextmanager
+def open_session(url: str) -> Iterator[Session]:
+    from sqlalchemy.exc import OperationalError
+
+    from factcheck.db.engine import session_scope
+
+    try:
+        with session_scope(url) as session:
+            yield session
+    except OperationalError as exc:
+        raise fail(db_error(exc)) from None
+
+
+# --- run / demo ----------------------------------------------------------------------------------
+
+
+def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
+    """Run the nightly flow in this process with progress bars; returns the run summary."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy.exc import OperationalError
+
+    from factcheck.config.feeds import FeedsFileError, load_feeds
+    from factcheck.flows import progress as run_progress
+
+    try:
+        load_feeds(feeds_file)
+    except FeedsFileError as exc:
+        raise fail(str(exc)) from None
+
+    labels = {"feeds": "Fetching feeds", "pages": "Fetching articles", "claims": "Extracting claims", "events": "Detecting contradictions"}
+
+    class Bars:
+        def __init__(self, bars: Progress) -> None:
+            self.bars, self.ids = bars, {}
+
+        def start(self, stage: str, total: int) -> None:
+            self.ids[stage] = self.bars.add_task(labels.get(stage, stage), total=max(total, 0))
+
+        def advance(self, stage: str, amount: int = 1) -> None:
+            if stage in self.ids:
+                self.bars.advance(self.ids[stage], amount)
+
+    columns = (TextColumn("{task.description:<26}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal and not verbose) as bars:
+        bars.console.print("Starting Prefect (a temporary local server unless PREFECT_API_URL is set)…", style="dim")
+        run_progress.install(Bars(bars))
+        try:
+            from factcheck.flows.nightly import nightly
+
+            summary = nightly(feeds_file=str(feeds_file))
+        except OperationalError as exc:
+            raise fail(db_error(exc)) from None
+        except FeedsFileError as exc:
+            raise fail(str(exc)) from None
+        except Exception as exc:  # the flow run failed; Prefect has recorded its state
+            raise fail(f"run failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            run_progress.install(None)
+    return summary.as_dict()
+
+
+def print_summary(summary: dict) -> None:
+    from factcheck.flows.render import summary_tables
+
+    for table in summary_tables(summary["counts"], summary["issues"]):
+        out.print(table)
+
+
+@app.command()
+def run(
+    feeds: Annotated[Optional[Path], typer.Option("--feeds", help="Feeds file (TOML, [[feeds]] with outlet and url).")] = None,
+    database: DatabaseOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log lines too.")] = False,
+) -> None:
+    """Run the nightly flow once, now, in this process."""
+    from factcheck.config.settings import Settings, bundled_feeds_file
+
+    if verbose:
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
+    use_database(database)
+    feeds_file = feeds or Settings().feeds_file or bundled_feeds_file()
+    summary = run_pipeline(feeds_file, verbose=verbose)
+    print_summary(summary)
+
+
+@app.command()
+def demo(
+    database: DatabaseOpt = None,
+    port: Annotated[int, typer.Option(help="Loopback port for the demo sites (0: any free port).")] = 0,
+) -> None:
+    """Run the whole pipeline over the bundled demo corpus, served on loopback; works offline."""
+    import tempfile
+    from importlib.resources import files
+
+    from factcheck.tasks.corpus_site import CorpusSite, feeds_toml, load_corpus
+
+    os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"  # the demo's own sites are on loopback
+    url = use_database(database or os.environ.get("FACTCHECK_DATABASE_URL") or "sqlite:///factcheck-demo.db")
+    corpus = load_corpus(Path(str(files("factcheck.config") / "demo")))
+    with CorpusSite(corpus, port=port) as site, tempfile.TemporaryDirectory() as tmp:
+        feeds_file = Path(tmp) / "feeds.toml"
+        feeds_file.write_text(feeds_toml(site), encoding="utf-8")
+        out.print(f"Serving {len(corpus.articles)} demo articles from {site.base_url}", style="dim")
+        summary = run_pipeline(feeds_file, verbose=False)
+    print_summary(summary)
+    from factcheck.db.queries import PairFilter, list_pairs
+    from factcheck.flows.render import pair_panel
+
+    with open_session(url) as session:
+        found = list_pairs(session, PairFilter(), limit=1000)
+    out.print(f"\n[bold]{len(found)} contradiction pair(s) in {url}[/]")
+    for pair in sorted(found, key=lambda p: -p.score):
+        out.print(pair_panel(pair))
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def _check_record(a: str, b: str, threshold: float) -> dict:
+    from factcheck.tasks.contradictions import score_statements
+
+    score, claim_a, claim_b = score_statements(a, b)
+    return {
+        "contradiction": score.score >= threshold,
+        "score": round(score.score, 4),
+        "reasons": [r.as_dict() for r in score.reasons],
+        "claim_a": claim_a.text if claim_a else None,
+        "claim_b": claim_b.text if claim_b else None,
+    }
+
+
+@app.command()
+def check(
+    a: Annotated[Optional[str], typer.Argument(help="Statement or passage A.")] = None,
+    b: Annotated[Optional[str], typer.Argument(help="Statement or passage B.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help='JSONL file of {"id", "a", "b"} lines ("-" for stdin).')] = None,
+) -> None:
+    """Score one pair of statements (or a batch) and explain the score."""
+    from factcheck.config.settings import Settings
+
+    threshold = Settings().pair_threshold
+    if batch is not None:
+        raise typer.Exit(_check_batch(batch, threshold))
+    if not a or not b:
+        raise fail('give two statements: factcheck check "A" "B" (or --batch FILE)', code=2)
+    record = _check_record(a, b, threshold)
+    if as_json:
+        out.print_json(data=record)
+        return
+    from factcheck.flows.render import reasons_text
+
+    verdict = "[bold red]contradiction[/]" if record["contradiction"] else "[green]no contradiction found[/]"
+    out.print(f"{verdict} · score {record['score']:.2f} (threshold {threshold:.2f})")
+    if record["claim_a"] and (record["claim_a"] != a.strip() or record["claim_b"] != b.strip()):
+        out.print(f"[dim]strongest pair:[/]\n A: {record['claim_a']}\n B: {record['claim_b']}", highlight=False)
+    if record["reasons"]:
+        out.print(reasons_text(record["reasons"]))
+
+
+def _check_batch(path: Path, threshold: float) -> int:
+    """One output line per input line; a bad line gets an error record, the rest go on."""
+    try:
+        stream = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    errors = 0
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("a"), str) or not isinstance(item.get("b"), str):
+                    raise ValueError('expected an object with string fields "a" and "b"')
+                record = {"id": item.get("id"), **_check_record(item["a"], item["b"], threshold)}
+                record.pop("claim_a"), record.pop("claim_b")
+            except ValueError as exc:
+                errors += 1
+                err.print(f"line {number}: {exc}", highlight=False)
+                record = {"id": None, "error": f"line {number}: {exc}"}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1 if errors else 0
+
+
+# --- pairs ---------------------------------------------------------------------------------------
+
+
+@pairs_app.command("list")
+def pairs_list(
+    status: Annotated[Optional[str], typer.Option(help="pending, confirmed, rejected or unsure.")] = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Pairs with a statement from this outlet.")] = None,
+    min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0)] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    database: DatabaseOpt = None,
+) -> None:
+    """Stored pairs, newest first."""
+    from factcheck.db.models import PAIR_STATUSES
+    from factcheck.db.queries import PairFilter, list_pairs
+    from factcheck.flows.render import pairs_table
+
+    if status and status not in PAIR_STATUSES:
+        raise fail(f"unknown status {status!r}; use one of: {', '.join(PAIR_STATUSES)}", code=2)
+    url = use_database(database)
+    with open_session(url) as session:
+        found = list_pairs(session, PairFilter(status=status, outlet=outlet, min_score=min_score), limit=limit, offset=offset)
+    out.print(pairs_table(found))
+
+
+@pairs_app.command("show")
+def pairs_show(pair_id: int, database: DatabaseOpt = None) -> None:
+    """One pair: both statements with speakers, outlets, links, and the reasons."""
+    from factcheck.db.queries import get_pair
+    from factcheck.flows.render import pair_panel
+
+    url = use_database(database)
+    with open_session(url) as session:
+        pair = get_pair(session, pair_id)
+    if pair is None:
+        raise fail(f"no pair with id {pair_id}")
+    out.print(pair_panel(pair))
+
+
+@pairs_app.command("review")
+def pairs_review(
+    pair_id: int,
+    verdict: Annotated[str, typer.Option(help="confirmed, rejected, unsure (or pending to reopen).")],
+    note: Annotated[Optional[str], typer.Option(help="Why.")] = None,
+    reviewer: Annotated[Optional[str], typer.Option(help="Your name (default: $USER).")] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Record a reviewer's verdict on a pair."""
+    from factcheck.db.queries import ReviewError, review_pair
+
+    url = use_database(database)
+    try:
+        with open_session(url) as session:
+            review_pair(session, pair_id, verdict=verdict, reviewer=reviewer or os.environ.get("USER", "unknown"), note=note)
+    except ReviewError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"pair {pair_id}: {verdict}")
+
+
+@pairs_app.command("export")
+def pairs_export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    status: Annotated[Optional[str], typer.Option()] = None,
+    outlet: Annotated[Optional[str], typer.Option()] = None,
+    min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write pairs as JSON lines or CSV (fields as in DESIGN.md)."""
+    from factcheck.db.queries import PairFilter, iter_pairs
+    from factcheck.flows.export import FORMATS, write_csv, write_jsonl
+
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", code=2)
+    url = use_database(database)
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    with open_session(url) as session:
+        pairs = iter_pairs(session, PairFilter(status=status, outlet=outlet, min_score=min_score))
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                count = writer(pairs, handle)
+            err.print(f"{count} pair(s) written to {output}")
+        else:
+            writer(pairs, sys.stdout)
+
+
+# --- db ------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOpt = None) -> None:
+    """Bring the database schema up to date (also done automatically on first use)."""
+    from sqlalchemy.exc import OperationalError
+
+    from factcheck.db.engine import get_engine
+
+    url = use_database(database)
+    try:
+        get_engine(url)
+    except OperationalError as exc:
+        raise fail(db_error(exc)) from None
+    out.print("database schema is up to date")
+
+
+def main() -> None:
+    for key, value in PREFECT_QUIET.items():
+        os.environ.setdefault(key, value)
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The scheduled entry point: ingest then analyze, recorded as one run with a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, runtime
+from prefect.artifacts import create_markdown_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from factcheck.config.feeds import load_feeds
+from factcheck.config.settings import Settings, bundled_feeds_file
+from factcheck.db import store
+from factcheck.db.engine import session_scope
+from factcheck.flows.analyze import analyze
+from factcheck.flows.ingest import ingest
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    counts: dict[str, int]
+    issues: list[dict[str, str | None]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "counts": self.counts, "issues": self.issues}
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    lines = [f"# factcheck run {summary.run_id}", "", "| count | value |", "|---|---:|"]
+    lines += [f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.counts.items()]
+    if summary.issues:
+        lines += ["", "## Inputs with problems", "", "| stage | subject | status |", "|---|---|---|"]
+        lines += [
+            f"| {i['stage']} | {str(i['subject']).replace('|', '%7C')} | {str(i['status']).replace('|', '/')} |"
+            for i in summary.issues[:200]
+        ]
+    return "\n".join(lines)
+
+
+@flow(name="nightly")
+def nightly(feeds_file: str | None = None) -> RunSummary:
+    """Fetch the feeds in `feeds_file` (default: the bundled config/feeds.toml) and analyze."""
+    logger = get_run_logger()
+    settings = Settings()
+    path = Path(feeds_file) if feeds_file else (settings.feeds_file or bundled_feeds_file())
+    sources = load_feeds(path)
+    url = settings.database()
+    with session_scope(url) as session:
+        run_id = store.start_run(session, kind="nightly", flow_run_id=str(runtime.flow_run.id or "") or None)
+    logger.info("run %d: %d feeds from %s", run_id, len(sources), path)
+    try:
+        runner = ThreadPoolTaskRunner(max_workers=settings.fetch_workers)
+        fetched = ingest.with_options(task_runner=runner)(sources, run_id)
+        analyzed = analyze.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))()
+    except BaseException as exc:
+        with session_scope(url) as session:
+            store.finish_run(session, run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")
+        raise
+    counts = {**fetched.as_dict(), **analyzed.as_dict()}
+    with session_scope(url) as session:
+        store.finish_run(session, run_id, status="completed", counts=counts)
+        issues = [
+            {"stage": i.stage, "subject": i.subject, "status": i.status, "message": i.message}
+            for i in store.run_issues(session, run_id)
+        ]
+    summary = RunSummary(run_id, counts, issues)
+    create_markdown_artifact(key="factcheck-run-summary", markdown=summary_markdown(summary))
+    logger.info("run %d finished: %s", run_id, counts)
+    return summary

@@ -1,0 +1,234 @@
+"""The Prefect tasks: each loads its inputs from the database, calls one stage's pure functions,
+and stores the result.
+
+The stage modules (feeds, articles, claims, events, contradictions) know nothing of Prefect or the
+database, so they are tested alone; this module is the thin layer between them and the flows.
+Tasks take and return ids and plain dataclasses, never a client or a session: Prefect hashes task
+inputs and may persist results, and both break on such objects. The HTTP client and the database
+engine are per-process resources, created on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import httpx
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from factcheck.config.settings import Settings
+from factcheck.db import store
+from factcheck.db.engine import session_scope
+from factcheck.flows import progress
+from factcheck.tasks import articles, claims, contradictions, events, feeds
+from factcheck.tasks.http import HttpSettings, make_client
+from factcheck.tasks.models import FeedEntry, FeedSource
+
+CLAIMS_VERSION = "claims-1"
+
+_clients: dict[HttpSettings, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def http_settings(settings: Settings) -> HttpSettings:
+    return HttpSettings(
+        connect_timeout=settings.connect_timeout_s,
+        read_timeout=settings.read_timeout_s,
+        user_agent=settings.user_agent,
+        max_redirects=settings.max_redirects,
+        max_bytes=settings.max_page_bytes,
+        allow_private_addresses=settings.allow_private_addresses,
+    )
+
+
+def shared_client(settings: Settings) -> httpx.Client:
+    """One client per process and configuration, so connections are pooled across tasks."""
+    key = http_settings(settings)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None or client.is_closed:
+            client = _clients[key] = make_client(key)
+        return client
+
+
+def close_clients() -> None:
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
+
+
+# --- ingest ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    outlet: str
+    url: str
+    status: str  # fetched / not_modified / failed
+    feed_id: int | None
+    entries: tuple[FeedEntry, ...] = ()  # new entries whose pages are still to fetch
+    seen: int = 0
+    message: str | None = None
+
+
+@task(name="fetch-feed", cache_policy=NO_CACHE)
+def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
+    """Conditional GET of one feed; records its state and returns the entries not stored yet."""
+    settings = Settings()
+    url = settings.database()
+    logger = get_run_logger()
+    with session_scope(url) as session:
+        etag, last_modified = store.feed_validators(session, source.url)
+    fetch = feeds.fetch_feed(
+        shared_client(settings), source, etag=etag, last_modified=last_modified, max_bytes=settings.max_feed_bytes
+    )
+    with session_scope(url) as session:
+        feed_id = store.save_feed_state(session, fetch)
+        if fetch.status == "failed":
+            logger.warning("feed %s (%s) failed: %s", source.outlet, source.url, fetch.error)
+            store.record_issue(session, run_id, stage="feed", subject=source.url, status="failed", message=fetch.error)
+            progress.advance("feeds")
+            return FeedOutcome(source.outlet, source.url, "failed", feed_id, message=fetch.error)
+        if fetch.warning:
+            store.record_issue(
+                session, run_id, stage="feed", subject=source.url, status="parsed with warning", message=fetch.warning
+            )
+        fresh: dict[str, FeedEntry] = {}
+        for entry in fetch.entries:
+            if not entry.link:
+                store.record_issue(
+                    session, run_id, stage="entry", subject=f"{source.url} :: {entry.title or entry.entry_id or '?'}",
+                    status="skipped: no link", message="feed entry has no link",
+                )
+                continue
+            if entry.published_at is None:
+                store.record_issue(
+                    session, run_id, stage="entry", subject=entry.link, status="no date",
+                    message="feed entry has no date; the page's date is used if it has one",
+                )
+            fresh.setdefault(articles.canonical_url(entry.link), entry)
+        known = store.stored_urls(session, fresh)
+    new = tuple(e for u, e in fresh.items() if u not in known)[: settings.max_entries_per_feed]
+    logger.info("feed %s: %s, %d entries, %d new", source.outlet, fetch.status, len(fetch.entries), len(new))
+    progress.advance("feeds")
+    return FeedOutcome(source.outlet, source.url, fetch.status, feed_id, new, len(fetch.entries), fetch.warning)
+
+
+@dataclass(frozen=True)
+class ArticlesOutcome:
+    stored: int = 0
+    fallbacks: int = 0
+    failed: int = 0
+    duplicates: int = 0
+
+
+@task(name="fetch-articles", cache_policy=NO_CACHE)
+def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run_id: int) -> ArticlesOutcome:
+    """Fetch, extract and store a batch of entries' pages; a bad page never stops the batch."""
+    settings = Settings()
+    url = settings.database()
+    client = shared_client(settings)
+    logger = get_run_logger()
+    stored = fallbacks = failed = duplicates = 0
+    for entry in entries:
+        assert entry.link is not None
+        page_url = articles.canonical_url(entry.link)
+        page = articles.fetch_page(client, page_url, max_bytes=settings.max_page_bytes)
+        article = articles.extract_article(page, entry, time_limit_s=settings.extract_time_limit_s)
+        with session_scope(url) as session:
+            if not article.text.strip():
+                failed += 1
+                logger.warning("article %s not stored: %s", page_url, article.status)
+                store.record_issue(session, run_id, stage="page", subject=page_url, status=article.status, message=article.error)
+            else:
+                article_id = store.insert_article(session, article, feed_id)
+                if article_id is None:
+                    duplicates += 1
+                    store.record_issue(
+                        session, run_id, stage="article", subject=article.url, status="duplicate",
+                        message="same URL or same text as a stored article",
+                    )
+                else:
+                    stored += 1
+                    if article.body_source != "page":
+                        fallbacks += 1
+                        store.record_issue(
+                            session, run_id, stage="page", subject=article.url, status=article.status,
+                            message=article.error,
+                        )
+        progress.advance("pages")
+    return ArticlesOutcome(stored, fallbacks, failed, duplicates)
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+
+@task(name="extract-claims", cache_policy=NO_CACHE)
+def extract_claims_task(article_ids: list[int]) -> int:
+    """Split a batch of articles into claims; returns how many claims were stored."""
+    url = Settings().database()
+    total = 0
+    for article_id in article_ids:
+        with session_scope(url) as session:
+            row = store.article_for_claims(session, article_id)
+            if row is None:
+                continue
+            text, outlet, published_at = row
+            found = claims.extract_claims(text, outlet=outlet, published_at=published_at)
+            total += store.save_claims(session, article_id, found, CLAIMS_VERSION)
+        progress.advance("claims")
+    return total
+
+
+@dataclass(frozen=True)
+class GroupingOutcome:
+    new_events: int
+    touched_events: list[int] = field(default_factory=list)
+    articles_grouped: int = 0
+
+
+@task(name="group-events", cache_policy=NO_CACHE)
+def group_events_task() -> GroupingOutcome:
+    """Attach unassigned articles to existing events in the time window, or open new events."""
+    settings = Settings()
+    window = timedelta(hours=settings.event_window_hours)
+    with session_scope(settings.database()) as session:
+        new = store.unassigned_articles(session)
+        if not new:
+            return GroupingOutcome(0)
+        dates = [a.published_at for a in new if a.published_at]
+        existing = store.events_near(session, min(dates, default=None), max(dates, default=None), window)
+        assignment = events.assign_events(
+            new, existing, events.GroupingSettings(window_hours=settings.event_window_hours)
+        )
+        touched = store.apply_assignment(session, assignment.joins, assignment.new_groups)
+    return GroupingOutcome(len(assignment.new_groups), touched, len(new))
+
+
+@dataclass(frozen=True)
+class DetectionOutcome:
+    new_pairs: int = 0
+    claims: int = 0
+
+
+@task(name="detect-contradictions", cache_policy=NO_CACHE)
+def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
+    """Score the candidate pairs of a batch of events and store those over the threshold."""
+    settings = Settings()
+    new_pairs = claims_seen = 0
+    for event_id in event_ids:
+        with session_scope(settings.database()) as session:
+            refs = store.event_claims(session, event_id)
+            found = contradictions.find_contradictions(refs, settings.pair_threshold)
+            claims_seen += len(refs)
+            new_pairs += store.save_pairs(
+                session,
+                event_id,
+                [(a.claim_id, b.claim_id, score) for a, b, score in found],
+                contradictions.DETECTOR_VERSION,
+            )
+        progress.advance("events")
+    return DetectionOutcome(new_pairs, claims_seen)
