@@ -1,0 +1,36 @@
+# Two commands for a fresh clone: `make demo` and `make test`. Both create .venv when needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test run install bench-quality clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole pipeline over the bundled demo corpus (offline), print the pairs found.
+demo: $(STAMP)
+	$(BIN)/factcheck demo
+
+## Run the whole test suite. Set FACTCHECK_TEST_POSTGRES_URL to run the PostgreSQL variants too.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The nightly flow once over config/feeds.toml into ./factcheck.db (needs the internet).
+run: $(STAMP)
+	$(BIN)/factcheck run --feeds config/feeds.toml --database sqlite:///factcheck.db
+
+## Precision and recall against a labelled corpus: make bench-quality CORPUS=path/to/devset
+bench-quality: $(STAMP)
+	$(BIN)/python bench/quality.py $(CORPUS)
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache factcheck-demo.db*
