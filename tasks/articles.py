@@ -121,7 +121,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 # WHATWG: these labels mean windows-1252 in browsers, and pages rely on it.
-_LATIN1_LABELS = frozenset({"latin-1", "iso8859-1", "ascii", "cp1252"})
+_LATIN1_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
 
 
 def _codec(label: str | bytes | None) -> str | None:
@@ -338,6 +338,8 @@ def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float = 
     page_text = ""
     if extracted is not None and problem is None:
         page_text = _drop_heading(extracted.text.strip(), extracted.title, entry.title)
+        if not page_text:
+            problem = "no text extracted"  # nothing but the headline
 
     feed_text, feed_source = (
         (entry.content, "feed_content") if entry.content and entry.content.strip()

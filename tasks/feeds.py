@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXParseException
 
 import feedparser
 import httpx
@@ -126,6 +127,9 @@ def parse_feed(
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SAXParseException):  # str() starts with "<unknown>:1:101:"
+        return (f"xml error: {exc.getMessage()} at line {exc.getLineNumber()}, "
+                f"column {exc.getColumnNumber()}")
     message = str(exc).strip()
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 

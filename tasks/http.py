@@ -28,6 +28,7 @@ __all__ = [
     "HttpResult",
     "HttpSettings",
     "check_url",
+    "describe_transport_error",
     "get_bytes",
     "make_client",
 ]
@@ -50,10 +51,7 @@ class HttpSettings:
     """Knobs for `make_client` and `get_bytes`; frozen so it can be a Prefect task input."""
 
     connect_timeout_s: float = 10.0
-    read_timeout_s: float = 20.0
-    # Wall-clock cap on reading one body: the read timeout only bounds the gap between
-    # chunks, so a server dripping one byte every few seconds would otherwise never end.
-    total_timeout_s: float = 60.0
+    read_timeout_s: float = 20.0  # per read: `get_bytes` adds a wall-clock cap per body
     user_agent: str = DEFAULT_USER_AGENT
     max_redirects: int = 5
     max_bytes: int = 5_000_000
@@ -103,11 +101,13 @@ def check_url(
     would otherwise let the connection land on the private one.
     """
     url = httpx.URL(str(url)) if not isinstance(url, httpx.URL) else url
+    if not url.scheme:
+        raise FetchRefused("invalid URL: no scheme")
     if url.scheme not in ("http", "https"):
-        raise FetchRefused(f"refused scheme {url.scheme or '(none)'!r}: only http and https")
+        raise FetchRefused(f"refused scheme {url.scheme!r}: only http and https")
     host = url.host
     if not host:
-        raise FetchRefused("refused URL without host")
+        raise FetchRefused("invalid URL: no host")
     if allow_private_addresses:
         return
     try:
@@ -218,9 +218,16 @@ def get_bytes(
     to gigabytes is aborted after `max_bytes`, not after it filled memory. Any HTTP status
     is returned (the caller decides what 404 means); transport problems, refused URLs and
     oversize bodies raise `FetchError`.
+
+    Caveats: httpx inflates one network chunk (<= 64 KiB) at a time, so a bomb can briefly
+    cost ~1000x that (~64 MB) before the check fires. `total_timeout_s` is checked between
+    chunks: the read timeout alone bounds only the gap between chunks, so a server dripping
+    a byte every few seconds would otherwise never end.
     """
     started = time.monotonic()
     try:
+        # Scheme and host only (no DNS): httpx would silently turn "mailto:x" into "/x".
+        check_url(url, allow_private_addresses=True)
         with client.stream("GET", url, headers=headers) as response:
             if not response.headers.get("content-encoding"):
                 declared = response.headers.get("content-length", "")
@@ -243,7 +250,7 @@ def get_bytes(
             )
     except FetchError:
         raise
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, ValueError) as exc:  # ValueError: e.g. idna.IDNAError
         raise FetchRefused(f"invalid URL: {exc}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(describe_transport_error(client, exc)) from exc

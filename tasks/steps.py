@@ -34,8 +34,8 @@ _clients_lock = threading.Lock()
 
 def http_settings(settings: Settings) -> HttpSettings:
     return HttpSettings(
-        connect_timeout=settings.connect_timeout_s,
-        read_timeout=settings.read_timeout_s,
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
         user_agent=settings.user_agent,
         max_redirects=settings.max_redirects,
         max_bytes=settings.max_page_bytes,

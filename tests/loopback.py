@@ -19,12 +19,15 @@ from urllib.parse import urlsplit
 
 @dataclass
 class Route:
-    """A canned response. `delay` seconds are slept before the status line is sent."""
+    """A canned response. `delay` seconds are slept before the status line is sent;
+    with `drip` > 0 the body is sent in `chunk_size` pieces, `drip` seconds apart."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0
+    chunk_size: int = 1024
 
     @classmethod
     def redirect(cls, location: str, status: int = 302) -> Route:
@@ -78,8 +81,14 @@ class _Handler(BaseHTTPRequestHandler):
         if "content-length" not in names:
             self.send_header("Content-Length", str(len(route.body)))
         self.end_headers()
-        if send_body and route.body:
+        if not (send_body and route.body):
+            return
+        if not route.drip:
             self.wfile.write(route.body)
+            return
+        for start in range(0, len(route.body), route.chunk_size):
+            self.wfile.write(route.body[start:start + route.chunk_size])
+            time.sleep(route.drip)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
         pass

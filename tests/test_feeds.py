@@ -1,0 +1,249 @@
+"""Fetching and parsing feeds over real loopback HTTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from loopback import Route, closed_port_url
+
+from factcheck.tasks.feeds import NotAFeed, fetch_feed, html_to_text, parse_feed
+from factcheck.tasks.models import FeedSource
+
+RSS_CT = {"Content-Type": "application/rss+xml; charset=utf-8"}
+ATOM_CT = {"Content-Type": "application/atom+xml"}
+MAX = 1_000_000
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+  <title>The Coastal Ledger</title>
+  <link>https://ledger.example/</link>
+  <description>News from the fjord towns</description>
+  <item>
+    <title>Harbour bridge closes after cracks found</title>
+    <link>https://ledger.example/news/harbour-bridge?utm_source=rss</link>
+    <description>&lt;p&gt;Inspectors found &lt;b&gt;cracks&lt;/b&gt; in two beams.&lt;/p&gt;</description>
+    <content:encoded><![CDATA[<p>The Vestre bridge closed on Thursday.</p><p>About 14,000 vehicles use it daily.</p>]]></content:encoded>
+    <dc:creator>Ingrid Solberg</dc:creator>
+    <pubDate>Thu, 14 Mar 2024 09:30:00 +0100</pubDate>
+    <guid isPermaLink="false">ledger-88412</guid>
+  </item>
+  <item>
+    <title>Ferry timetable extended</title>
+    <link>https://ledger.example/news/ferry-timetable</link>
+    <description>Ferries will run every twenty minutes.</description>
+  </item>
+</channel>
+</rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://valley.example/politics/">
+  <title>Valley Courier</title>
+  <id>urn:uuid:6a0f1c1e-0000-4000-8000-000000000001</id>
+  <updated>2024-03-14T12:00:00Z</updated>
+  <entry>
+    <title type="html">Council votes 7 &amp;amp; 4 on tunnel</title>
+    <link rel="alternate" type="text/html" href="2024/03/tunnel-vote"/>
+    <id>urn:uuid:6a0f1c1e-0000-4000-8000-000000000002</id>
+    <updated>2024-03-14T13:15:00+02:00</updated>
+    <summary type="text">Seven members backed the plan &lt;for now&gt;.</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>The council voted on Tuesday.</p><p>The tunnel would cost 300 million.</p></div></content>
+    <author><name>Mats Lindqvist</name></author>
+  </entry>
+</feed>"""
+
+
+def rss(items: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Test</title><link>https://t.example/</link>{items}</channel></rss>").encode()
+
+
+def source(loopback, path="/feed.xml") -> FeedSource:
+    return FeedSource(outlet="Ledger", url=loopback.url(path))
+
+
+def fetch(client, src, **kw):
+    return fetch_feed(client, src, etag=kw.get("etag"), last_modified=kw.get("last_modified"),
+                      max_bytes=kw.get("max_bytes", MAX))
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+
+def test_rss2_feed_parsed_into_entries(loopback, http_client):
+    loopback.routes["/feed.xml"] = Route(body=RSS, headers=RSS_CT)
+    src = source(loopback)
+    result = fetch(http_client, src)
+    assert (result.status, result.http_status, result.error, result.warning) == (
+        "fetched", 200, None, None)
+    assert result.final_url == src.url
+    first, second = result.entries
+    assert first.outlet == "Ledger" and first.feed_url == src.url
+    assert first.link == "https://ledger.example/news/harbour-bridge?utm_source=rss"
+    assert first.title == "Harbour bridge closes after cracks found"
+    assert first.summary == "Inspectors found cracks in two beams."
+    assert first.content == "The Vestre bridge closed on Thursday.\nAbout 14,000 vehicles use it daily."
+    assert first.author == "Ingrid Solberg"
+    assert first.published_at == datetime(2024, 3, 14, 8, 30, tzinfo=UTC)
+    assert first.entry_id == "ledger-88412"
+    assert second.content is None and second.published_at is None and second.author is None
+
+
+def test_atom_feed_parsed_with_xml_base_and_html_title(loopback, http_client):
+    loopback.routes["/atom"] = Route(body=ATOM, headers=ATOM_CT)
+    (entry,) = fetch(http_client, source(loopback, "/atom")).entries
+    assert entry.link == "https://valley.example/politics/2024/03/tunnel-vote"
+    assert entry.title == "Council votes 7 & 4 on tunnel"
+    assert entry.summary == "Seven members backed the plan <for now>."  # type="text": not HTML
+    assert entry.content == "The council voted on Tuesday.\nThe tunnel would cost 300 million."
+    assert entry.author == "Mats Lindqvist"
+    assert entry.published_at == datetime(2024, 3, 14, 11, 15, tzinfo=UTC)  # from <updated>
+    assert entry.entry_id == "urn:uuid:6a0f1c1e-0000-4000-8000-000000000002"
+
+
+def test_empty_valid_feed_is_fetched_with_no_entries(loopback, http_client):
+    loopback.routes["/feed.xml"] = Route(body=rss(""), headers=RSS_CT)
+    result = fetch(http_client, source(loopback))
+    assert (result.status, result.entries, result.error) == ("fetched", (), None)
+
+
+# --- conditional GET --------------------------------------------------------------------------
+
+
+def test_conditional_get_sends_validators_and_304_is_not_modified(loopback, http_client):
+    etag, modified = '"v42"', "Thu, 14 Mar 2024 10:00:00 GMT"
+
+    def feed(headers):
+        if headers.get("if-none-match") == etag:
+            return Route(status=304, headers={"ETag": etag})
+        return Route(body=RSS, headers={**RSS_CT, "ETag": etag, "Last-Modified": modified})
+
+    loopback.routes["/feed.xml"] = feed
+    src = source(loopback)
+    first = fetch(http_client, src)
+    assert (first.status, first.etag, first.last_modified) == ("fetched", etag, modified)
+    assert loopback.requests[0].header("if-none-match") is None
+
+    second = fetch(http_client, src, etag=first.etag, last_modified=first.last_modified)
+    assert (second.status, second.http_status, second.entries) == ("not_modified", 304, ())
+    assert (second.etag, second.last_modified) == (etag, modified)  # old one kept when absent
+    sent = loopback.requests[1]
+    assert sent.header("if-none-match") == etag
+    assert sent.header("if-modified-since") == modified
+
+
+def test_last_modified_alone_is_sent(loopback, http_client):
+    loopback.routes["/feed.xml"] = Route(status=304)
+    result = fetch(http_client, source(loopback), last_modified="Wed, 13 Mar 2024 08:00:00 GMT")
+    assert result.status == "not_modified"
+    assert loopback.requests[0].header("if-modified-since") == "Wed, 13 Mar 2024 08:00:00 GMT"
+    assert loopback.requests[0].header("if-none-match") is None
+
+
+# --- broken feeds and failures ----------------------------------------------------------------
+
+
+def test_bozo_feed_with_entries_is_used_and_warning_recorded(loopback, http_client):
+    broken = rss("<item><title>Fish & chips prices up</title>"
+                 "<link>https://t.example/fish</link></item>")  # bare & : not well-formed
+    loopback.routes["/feed.xml"] = Route(body=broken, headers=RSS_CT)
+    result = fetch(http_client, source(loopback))
+    assert result.status == "fetched"
+    assert [e.link for e in result.entries] == ["https://t.example/fish"]
+    assert result.warning and "not well-formed" in result.warning
+
+
+def test_html_page_served_as_feed_fails_as_not_a_feed(loopback, http_client):
+    page = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>Our news</h1>" \
+           b"<p>Read our <a href='/latest'>latest stories</a>.</p></body></html>"
+    loopback.routes["/feed.xml"] = Route(body=page, headers={"Content-Type": "text/html"})
+    result = fetch(http_client, source(loopback))
+    assert result.status == "failed" and result.http_status == 200
+    assert result.error.startswith("not a feed: ")
+    assert result.entries == ()
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_http_error_status_fails_feed(loopback, http_client, status):
+    loopback.routes["/feed.xml"] = Route(status=status, body=b"oops")
+    result = fetch(http_client, source(loopback), etag='"old"')
+    assert (result.status, result.http_status, result.error) == ("failed", status, f"http {status}")
+    assert result.etag == '"old"'  # validators survive a failure
+
+
+def test_unreachable_host_fails_with_readable_error(http_client):
+    result = fetch(http_client, FeedSource("Gone", closed_port_url("/rss")))
+    assert (result.status, result.http_status, result.error) == (
+        "failed", None, "connection refused")
+
+
+def test_oversized_feed_fails(loopback, http_client):
+    loopback.routes["/feed.xml"] = Route(body=RSS, headers=RSS_CT)
+    result = fetch(http_client, source(loopback), max_bytes=500)
+    assert (result.status, result.error) == ("failed", "response larger than 500 bytes")
+
+
+def test_loopback_feed_refused_without_allow_flag(loopback):
+    from factcheck.tasks.http import HttpSettings, make_client
+
+    loopback.routes["/feed.xml"] = Route(body=RSS, headers=RSS_CT)
+    with make_client(HttpSettings()) as client:
+        result = fetch(client, source(loopback))
+    assert result.status == "failed" and "non-public address" in result.error
+    assert loopback.requests == []
+
+
+# --- links and entries ------------------------------------------------------------------------
+
+
+def test_relative_links_resolved_against_final_url_after_redirect(loopback, http_client):
+    loopback.routes["/old/rss"] = Route.redirect("/v2/feeds/main.xml", status=301)
+    loopback.routes["/v2/feeds/main.xml"] = Route(body=rss(
+        "<item><title>a</title><link>story/17</link></item>"
+        "<item><title>b</title><link>/world/18</link></item>"), headers=RSS_CT)
+    result = fetch(http_client, source(loopback, "/old/rss"))
+    assert result.final_url == loopback.url("/v2/feeds/main.xml")
+    assert [e.link for e in result.entries] == [
+        loopback.url("/v2/feeds/story/17"), loopback.url("/world/18")]
+
+
+def test_entry_without_link_kept_with_link_none():
+    entries, _ = parse_feed(rss(
+        "<item><title>Breaking: storm warning</title><description>Stay indoors.</description>"
+        "</item><item><title>guid only</title><guid>40417</guid></item>"),
+        base_url="https://t.example/rss", outlet="T", feed_url="https://t.example/rss")
+    assert [(e.title, e.link) for e in entries] == [
+        ("Breaking: storm warning", None), ("guid only", None)]
+    assert entries[1].entry_id == "40417"  # a plain guid is not turned into a made-up URL
+
+
+def test_permalink_guid_used_as_link():
+    entries, _ = parse_feed(rss("<item><title>x</title><guid>https://t.example/p/9</guid></item>"),
+                            base_url="https://t.example/rss", outlet="T", feed_url="f")
+    assert entries[0].link == "https://t.example/p/9"
+
+
+def test_duplicate_entries_collapsed_by_canonical_link():
+    entries, _ = parse_feed(rss(
+        "<item><title>first</title><link>https://t.example/a?utm_medium=rss</link></item>"
+        "<item><title>other</title><link>https://t.example/b</link></item>"
+        "<item><title>again</title><link>https://T.example/a#comments</link></item>"
+        "<item><title>no link 1</title></item><item><title>no link 2</title></item>"),
+        base_url="https://t.example/rss", outlet="T", feed_url="f")
+    assert [e.title for e in entries] == ["first", "other", "no link 1", "no link 2"]
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n", b'{"items": []}',
+                                     b'<?xml version="1.0"?><urlset><url/></urlset>'])
+def test_non_feeds_raise_not_a_feed(content):
+    with pytest.raises(NotAFeed):
+        parse_feed(content, base_url="https://t.example/", outlet="T", feed_url="f")
+
+
+def test_html_to_text_keeps_blocks_on_lines():
+    html = ("<p>One &amp; <b>two</b></p><script>var x=1</script>three<br/>four"
+            "<ul><li>five</li><li>six\u00a0 seven</li></ul>")
+    assert html_to_text(html) == "One & two\nthree\nfour\nfive\nsix seven"
+    assert html_to_text(None) == "" and html_to_text("plain  text") == "plain text"
