@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_entries_per_feed: int = Field(default=200, ge=1)
 
     # Analysis
+    languages: list[str] = Field(
+        default=["en"], description="Articles in other languages are stored but not split into claims."
+    )
     event_window_hours: float = Field(default=72.0, gt=0)
     pair_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
 

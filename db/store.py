@@ -134,11 +134,8 @@ def articles_needing_claims(session: Session, version: str) -> list[int]:
     return list(session.scalars(stmt.order_by(Article.id)))
 
 
-def article_for_claims(session: Session, article_id: int) -> tuple[str, str, datetime | None] | None:
-    row = session.execute(
-        select(Article.text, Article.outlet, Article.published_at).where(Article.id == article_id)
-    ).first()
-    return (row.text, row.outlet, row.published_at) if row else None
+def article_for_claims(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
 
 
 def _jsonable(items: Sequence[Any]) -> list[dict[str, Any]]:

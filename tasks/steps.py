@@ -60,6 +60,11 @@ def close_clients() -> None:
         _clients.clear()
 
 
+def analysable_language(language: str | None, languages: list[str]) -> bool:
+    """Unknown languages are analysed; the claim rules are English, so others are only stored."""
+    return not language or language.split("-")[0].lower() in languages
+
+
 # --- ingest ----------------------------------------------------------------------------------
 
 
@@ -153,6 +158,12 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
                     )
                 else:
                     stored += 1
+                    if not analysable_language(article.language, settings.languages):
+                        store.record_issue(
+                            session, run_id, stage="article", subject=article.url,
+                            status=f"stored, not analysed: language {article.language}",
+                            message=f"claims are extracted for: {', '.join(settings.languages)}",
+                        )
                     if article.body_source != "page":
                         fallbacks += 1
                         store.record_issue(
@@ -169,15 +180,16 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
 @task(name="extract-claims", cache_policy=NO_CACHE)
 def extract_claims_task(article_ids: list[int]) -> int:
     """Split a batch of articles into claims; returns how many claims were stored."""
-    url = Settings().database()
+    settings = Settings()
     total = 0
     for article_id in article_ids:
-        with session_scope(url) as session:
-            row = store.article_for_claims(session, article_id)
-            if row is None:
+        with session_scope(settings.database()) as session:
+            article = store.article_for_claims(session, article_id)
+            if article is None:
                 continue
-            text, outlet, published_at = row
-            found = claims.extract_claims(text, outlet=outlet, published_at=published_at)
+            found = []
+            if analysable_language(article.language, settings.languages):
+                found = claims.extract_claims(article.text, outlet=article.outlet, published_at=article.published_at)
             total += store.save_claims(session, article_id, found, CLAIMS_VERSION)
         progress.advance("claims")
     return total
