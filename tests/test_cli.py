@@ -1,0 +1,134 @@
+"""The `factcheck` command as users run it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from factcheck.flows.cli import app
+
+runner = CliRunner()
+
+DENIAL_A = "The two governments had been due to sign the fisheries accord in Port Celin on Thursday, officials said."
+DENIAL_B = '"There were no talks on a fisheries accord, in Port Celin or anywhere else," the ministry spokeswoman said.'
+
+
+def test_check_explains_a_numeric_conflict():
+    result = runner.invoke(app, ["check", "The flood killed 14 people in Arlo.", "The flood in Arlo killed 31 people."])
+    assert result.exit_code == 0, result.output
+    assert "contradiction" in result.output and "14" in result.output and "31" in result.output
+
+
+def test_check_json_reports_score_and_reasons():
+    result = runner.invoke(app, ["check", "--json", "The flood killed 14 people in Arlo.", "The flood in Arlo killed 31 people."])
+    record = json.loads(result.output)
+    assert record["contradiction"] is True and 0 < record["score"] <= 1
+    assert record["reasons"][0]["detector"] and record["reasons"][0]["evidence_a"]
+
+
+def test_check_finds_the_strongest_pair_between_two_passages():
+    passage_a = "Rain fell all week in the valley. " + DENIAL_A + " The accord covers 12 fishing grounds."
+    passage_b = "The ministry published its annual report on Monday. " + DENIAL_B
+    record = json.loads(runner.invoke(app, ["check", "--json", passage_a, passage_b]).output)
+    assert record["contradiction"] is True
+    assert "due to sign" in record["claim_a"] and "no talks" in record["claim_b"]
+
+
+def test_check_batch_writes_one_line_per_input_and_flags_bad_lines(tmp_path: Path):
+    lines = [
+        {"id": "p1", "a": "The flood killed 14 people in Arlo.", "b": "The flood in Arlo killed 31 people."},
+        {"id": "p2", "a": "The bridge in Arlo reopened on Monday.", "b": "The mayor of Arlo thanked the volunteers."},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", "--batch", str(path)])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r.get("id") for r in records[:2]] == ["p1", "p2"]
+    assert records[0]["contradiction"] is True and records[1]["contradiction"] is False
+    assert set(records[0]) == {"id", "contradiction", "score", "reasons"}
+    assert "line 3" in records[2]["error"] and result.exit_code == 1
+
+
+def test_check_without_statements_is_a_usage_error():
+    result = runner.invoke(app, ["check", "only one"])
+    assert result.exit_code == 2 and "give two statements" in result.output
+
+
+@pytest.fixture
+def stored_pair(use_database):
+    """A database holding one pair, written through the pipeline's own store."""
+    from datetime import datetime, timezone
+
+    from factcheck.db import store
+    from factcheck.db.engine import session_scope
+    from factcheck.tasks import models as m
+    from factcheck.tasks.contradictions import score_pair
+    from factcheck.tasks.claims import claims_from_statement
+
+    when = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+    (claim_a,), (claim_b,) = claims_from_statement(DENIAL_A, when), claims_from_statement(DENIAL_B, when)
+    with session_scope(use_database) as session:
+        ids = []
+        for n, (outlet, claim) in enumerate([("Harbour Post", claim_a), ("Valley Times", claim_b)]):
+            article = m.Article(
+                url=f"http://{outlet.split()[0].lower()}.example/story", outlet=outlet, feed_url="http://f.example/rss",
+                title="Accord", author=None, published_at=when, language="en", text=claim.text,
+                content_hash=f"{n:064d}", body_source="page", status="ok",
+            )  # fmt: skip
+            article_id = store.insert_article(session, article, None)
+            store.save_claims(session, article_id, [claim], "test")
+            ids.append(article_id)
+        (event_id,) = store.apply_assignment(session, {}, [ids])
+        refs = store.event_claims(session, event_id)
+        store.save_pairs(session, event_id, [(refs[0].claim_id, refs[1].claim_id, score_pair(claim_a, claim_b))], "test")
+    return use_database
+
+
+def test_pairs_list_show_review_and_export(stored_pair):
+    db = ["--database", stored_pair]
+    listing = runner.invoke(app, ["pairs", "list", *db])
+    assert listing.exit_code == 0 and "Harbour Post" in listing.output and "1 pair(s)" in listing.output
+    assert "0 pair(s)" in runner.invoke(app, ["pairs", "list", "--outlet", "Nobody", *db]).output
+    assert "0 pair(s)" in runner.invoke(app, ["pairs", "list", "--status", "confirmed", *db]).output
+
+    shown = runner.invoke(app, ["pairs", "show", "1", *db])
+    assert shown.exit_code == 0 and "Valley Times" in shown.output and "Why" in shown.output
+    assert runner.invoke(app, ["pairs", "show", "99", *db]).exit_code == 1
+
+    reviewed = runner.invoke(app, ["pairs", "review", "1", "--verdict", "confirmed", "--note", "both checked", "--reviewer", "ana", *db])
+    assert reviewed.exit_code == 0, reviewed.output
+    assert "1 pair(s)" in runner.invoke(app, ["pairs", "list", "--status", "confirmed", *db]).output
+    bad = runner.invoke(app, ["pairs", "review", "1", "--verdict", "maybe", *db])
+    assert bad.exit_code == 1 and "unknown verdict" in bad.output
+
+    exported = runner.invoke(app, ["pairs", "export", "--format", "jsonl", *db])
+    (record,) = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert record["status"] == "confirmed" and record["claim_a"]["outlet"] == "Harbour Post"
+    assert set(record) == {"id", "score", "status", "reasons", "event_id", "claim_a", "claim_b"}
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["pairs", "export", "--format", "csv", *db]).stdout)))
+    assert rows[0]["b_outlet"] == "Valley Times" and rows[0]["status"] == "confirmed"
+    assert runner.invoke(app, ["pairs", "export", "--format", "xml", *db]).exit_code == 2
+
+
+def test_demo_runs_offline_in_prefect_local_mode_with_clean_output(tmp_path: Path):
+    """The real command in a subprocess: Prefect's temporary server, no traceback, pairs printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "FACTCHECK_"))}
+    env.update({"PREFECT_HOME": str(tmp_path / "prefect"), "COLUMNS": "160"})
+    command = [sys.executable, "-c", "from factcheck.flows.cli import main; main()", "demo"]
+    result = subprocess.run(
+        [*command, "--database", f"sqlite:///{tmp_path / 'demo.db'}"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "Error" not in output, output[-3000:]
+    assert "Run summary" in result.stdout and "contradiction pair(s)" in result.stdout
+    assert "Kestrava" in result.stdout  # a statement of the demo corpus
