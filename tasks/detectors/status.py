@@ -1,0 +1,150 @@
+"""Status detector: opposite outcomes stated for the same subject.
+
+Lexicons of opposite states on a few axes (took place vs called off, approved vs rejected, won
+vs lost, rose vs fell, opened vs closed, resumed vs halted, confirmed vs denied). Two claims
+conflict when each takes one side of an axis, unambiguously, about the same subject: the words
+around the two status words must share a content word or a name, the sentences must not name
+different things with the same noun ("the plant in Leeds" vs "the plant in Hull"), and they
+must not be dated to different days (a road blocked on Sunday and reopened on Monday).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from factcheck.tasks.detectors.text import (
+    GENERIC_LEMMAS,
+    NEGATION_CUES,
+    different_named_subjects,
+    features,
+    lemmas_of,
+    window_lemmas,
+)
+from factcheck.tasks.models import Claim, Evidence, Reason
+
+NAME = "status"
+
+# axis -> (positive words, negative words); words are lemmatised at import.
+_AXES_WORDS = {
+    "took place": ("hold held proceed proceeded", "cancel cancelled postpone postponed suspend suspended scrap scrapped abandon abandoned"),
+    "agreed": (
+        "sign signed agree agreed approve approved accept accepted ratify ratified endorse endorsed",
+        "reject rejected refuse refused block blocked veto vetoed decline declined oppose opposed undecided",
+    ),
+    "outcome": ("win won", "lose lost"),
+    "direction": (
+        "rise rose risen increase increased climb climbed jump jumped gain gained grow grew surge surged soar soared raise raised lift lifted hike hiked",
+        "fall fell fallen decrease decreased drop dropped decline declined slide slid shrink shrank slump slumped plunge plunged tumble tumbled cut lower lowered reduce reduced",
+    ),
+    "open": ("open opened reopen reopened", "close closed shut"),
+    "running": ("resume resumed restart restarted restore restored", "halt halted stop stopped suspend suspended pause paused"),
+    "confirmed": ("confirm confirmed", "deny denied"),
+}
+_LEXICON: dict[str, list[tuple[str, int]]] = {}
+for _axis, (_pos, _neg) in _AXES_WORDS.items():
+    for _sign, _words in ((1, _pos), (-1, _neg)):
+        for _lem in lemmas_of(_words):
+            _LEXICON.setdefault(_lem, []).append((_axis, _sign))
+
+_PHRASES = [
+    (re.compile(r"\b(?:went|go|goes|going|gone)\s+ahead\b", re.I), "took place", 1),
+    (re.compile(r"\b(?:took|take|takes|taken|taking)\s+place\b", re.I), "took place", 1),
+    (re.compile(r"\b(?:call|calls|called|calling)\s+(?:\w+\s+)?off\b", re.I), "took place", -1),
+    (re.compile(r"\b(?:put|putting|puts)\s+(?:back|off)\b", re.I), "took place", -1),
+    (re.compile(r"\b(?:taken|take|made|make|reached)\s+no\s+decision\b|\bno\s+decision\s+(?:has|had)\s+been\b", re.I), "agreed", -1),
+    (re.compile(r"\bstill\s+(?:reviewing|considering|weighing|studying|assessing|examining)\b", re.I), "agreed", -1),
+    (re.compile(r"\b(?:stayed|remained|remains|kept|keep)\s+(?:shut|closed)\b", re.I), "open", -1),
+    (re.compile(r"\b(?:stayed|remained|remains|kept|keep)\s+open\b", re.I), "open", 1),
+]
+_BLOCKERS = lemmas_of("could may might would should threaten threatened plan planned expect expected likely if whether want wanted hope aim seek vote voted urge urged ask asked call called")
+_NONCOMMITTAL_AFTER = re.compile(r"^\s+to\s+(?:comment|say|confirm|discuss|answer|respond|elaborate|give|specify|disclose|name)\b", re.I)
+
+
+class Hit(NamedTuple):
+    axis: str
+    sign: int
+    start: int
+    end: int
+    surface: str
+
+
+@lru_cache(maxsize=32768)
+def status_hits(text: str) -> tuple[Hit, ...]:
+    """Status words a sentence asserts (not negated, not hedged by a modal just before)."""
+    f = features(text)
+    toks = f.tokens
+    hits: list[Hit] = []
+    phrase_spans = []
+    for rx, axis, sign in _PHRASES:
+        for m in rx.finditer(f.text):
+            hits.append(Hit(axis, sign, m.start(), m.end(), text[m.start() : m.end()]))
+            phrase_spans.append((m.start(), m.end()))
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.lemma not in _LEXICON or t.negated or t.entity:
+            continue
+        if any(s <= t.start < e for s, e in phrase_spans):
+            continue
+        before = [x for x in toks[max(0, i - 3) : i] if x.kind == "word"]
+        if any(x.lemma in _BLOCKERS or x.lower in NEGATION_CUES or x.lower.endswith("n't") for x in before):
+            continue
+        if _NONCOMMITTAL_AFTER.match(f.text[t.end : t.end + 20]) or (
+            t.lemma in ("declin", "refus") and f.text[t.end : t.end + 4].strip().lower() == "to"
+        ):
+            continue
+        for axis, sign in _LEXICON[t.lemma]:
+            hits.append(Hit(axis, sign, t.start, t.end, t.text))
+    return tuple(hits)
+
+
+def _subject(text: str, hit: Hit) -> set[str]:
+    """Words right next to the status word: its subject or object ("shares fell", "approved the deal")."""
+    f = features(text)
+    reach = 2 if hit.axis == "direction" else 3
+    near = window_lemmas(f, hit.start, hit.end, before=reach, after=reach)
+    return {w for w in near if w not in GENERIC_LEMMAS and w not in _LEXICON}
+
+
+def _dated_apart(a: Claim, b: Claim) -> bool:
+    for gran in ("day", "month"):
+        da = {d.value for d in a.dates if d.value is not None and d.granularity == gran}
+        db = {d.value for d in b.dates if d.value is not None and d.granularity == gran}
+        if da and db and not (da & db):
+            return True
+    return False
+
+
+def detect(a: Claim, b: Claim) -> Reason | None:
+    """A Reason when the claims state opposite outcomes for the same subject, else None."""
+    ha, hb = status_hits(a.text), status_hits(b.text)
+    if not ha or not hb:
+        return None
+    axes = {h.axis for h in ha} & {h.axis for h in hb}
+    if not axes or _dated_apart(a, b) or different_named_subjects(a.text, b.text):
+        return None
+    best = None
+    for axis in sorted(axes):
+        sa = {h.sign for h in ha if h.axis == axis}
+        sb = {h.sign for h in hb if h.axis == axis}
+        if len(sa) != 1 or len(sb) != 1 or sa == sb:
+            continue  # ambiguous on one side ("blocked ..., reopened") or the same outcome
+        for x in (h for h in ha if h.axis == axis):
+            for y in (h for h in hb if h.axis == axis):
+                shared = _subject(a.text, x) & _subject(b.text, y)
+                if not shared or (axis == "direction" and len(shared) < 2):
+                    continue  # "the bank raised rates" vs "the bank cut its forecast": two things
+                named = any(w.startswith("E:") for w in shared)
+                weight = 0.75 if named or len(shared) > 1 else 0.65
+                if axis == "direction":
+                    weight -= 0.1  # rises and falls of different measures are easily confused
+                if best is None or weight > best.weight:
+                    subj = ", ".join(sorted(w[2:] if w.startswith("E:") else w for w in shared))
+                    best = Reason(
+                        NAME,
+                        f"{x.surface} vs {y.surface} ({axis}; shared: {subj})",
+                        weight,
+                        (Evidence(x.surface, x.start, x.end),),
+                        (Evidence(y.surface, y.start, y.end),),
+                    )
+    return best

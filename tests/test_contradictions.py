@@ -1,0 +1,233 @@
+"""Tests of pair scoring, candidate pairs and statement scoring (tasks/contradictions.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from factcheck.tasks.claims import claims_from_statement
+from factcheck.tasks.contradictions import (
+    DETECTOR_VERSION,
+    candidate_pairs,
+    find_contradictions,
+    score_pair,
+    score_statements,
+)
+from factcheck.tasks.models import Claim, ClaimRef, Quantity
+
+MON = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+TUE = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
+
+
+def claim(text: str, speaker: str = "Outlet", numbers=(), **kw) -> Claim:
+    return Claim(text=text, position=0, speaker=speaker, numbers=tuple(numbers), **kw)
+
+
+def qty(sentence: str, span: str, value: float, counted=None, unit=None, approx="exact") -> Quantity:
+    start = sentence.index(span)
+    return Quantity(value, span, start, start + len(span), unit, counted, approx)
+
+
+def ref(cid: int, text: str, outlet: str = "A", article: int | None = None, event: int = 1,
+        speaker: str = "Outlet", published: datetime | None = None) -> ClaimRef:
+    return ClaimRef(cid, article if article is not None else cid, event, outlet, claim(text, speaker), published)
+
+
+def one(text: str, published: datetime | None = MON) -> Claim:
+    claims = claims_from_statement(text, published)
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+# --- score_pair --------------------------------------------------------------------------------
+
+
+def test_detector_version_is_set():
+    assert DETECTOR_VERSION == "rules-1"
+
+
+def test_denial_of_talks_scores_high_even_with_few_shared_words():
+    s = score_pair(claim("Envoys of Ostland and Velmar were due to meet in Corvath on Thursday, officials said."),
+                   claim('"There were no talks, in Corvath or anywhere else," a Velmar spokeswoman said.'))
+    assert s.score >= 0.5
+    assert s.reasons[0].detector == "denial"
+
+
+def test_unrelated_claims_score_zero():
+    s = score_pair(claim("The Kelby marathon was cancelled because of the storm."),
+                   claim("Copper prices rose on the Kessel exchange."))
+    assert s.score == 0.0 and s.reasons == ()
+
+
+def test_same_wording_about_different_plants_is_not_a_contradiction():
+    s = score_pair(claim("The bottling plant in Carrick closed after the flood."),
+                   claim("The bottling plant in Ormsby stayed open after the flood."))
+    assert s.score < 0.5
+
+
+def test_reasons_are_sorted_strongest_first_and_combined_by_noisy_or():
+    a = claim("The Halden refinery was evacuated after the leak.")
+    b = claim("The Halden refinery was not evacuated after the leak.")
+    s = score_pair(a, b)
+    weights = [r.weight for r in s.reasons]
+    assert weights == sorted(weights, reverse=True)
+    assert len(s.reasons) >= 2 and s.score > max(weights)
+    assert 0.0 <= s.score <= 1.0
+
+
+def test_hedged_side_lowers_the_score():
+    firm = score_pair(claim("The Kelby marathon was held on Sunday despite the rain."),
+                      claim("Organisers cancelled the Kelby marathon because of the rain."))
+    hedged = score_pair(claim("The Kelby marathon was reportedly held on Sunday despite the rain."),
+                        claim("Organisers cancelled the Kelby marathon because of the rain."))
+    assert firm.score > hedged.score > 0
+
+
+def test_denying_side_is_not_treated_as_hedged():
+    s = score_pair(claim("Talks between Ostland and Velmar on the canal were derailed by the raid."),
+                   claim("Velmar denied a report claiming that the talks had been derailed, saying there were no talks."))
+    assert s.score >= 0.8
+
+
+def test_toll_rise_in_a_later_days_report_is_not_a_conflict():
+    s1 = "The avalanche at Skarby killed 12 skiers, rescuers said."
+    s2 = "The avalanche at Skarby killed 17 skiers, rescuers said."
+    a = claim(s1, numbers=[qty(s1, "12 skiers", 12, "kill")])
+    b = claim(s2, numbers=[qty(s2, "17 skiers", 17, "kill")])
+    assert score_pair(a, b).score >= 0.5  # same day: a conflict
+    assert score_pair(a, b, published_a=MON, published_b=TUE).score == 0.0  # later and higher: update
+    assert score_pair(a, b, published_a=TUE, published_b=MON).score >= 0.5  # later but lower: conflict
+
+
+# --- through the claim extractor ----------------------------------------------------------------
+
+
+def test_extracted_conflicting_death_tolls_are_flagged():
+    s = score_pair(one("The landslide in Penhallow killed 14 people, police said."),
+                   one("The landslide in Penhallow killed 31 people, the mayor said."))
+    assert s.score >= 0.5
+    r = s.reasons[0]
+    assert r.detector == "numeric" and "14" in r.message and "31" in r.message
+    assert r.evidence_a and r.evidence_b
+
+
+def test_extracted_bound_is_compatible_with_larger_count():
+    s = score_pair(one("More than 200 people were evacuated from Penhallow on Sunday."),
+                   one("Officials said 214 people had been evacuated from Penhallow on Sunday."))
+    assert s.score < 0.5
+
+
+def test_extracted_toll_update_on_later_day_is_not_a_conflict():
+    s = score_pair(one("The flood in Penhallow had killed 12 people by Monday, officials said.", TUE),
+                   one("The death toll from the flood in Penhallow rose to 17 on Tuesday, officials said.", TUE))
+    assert s.score < 0.5
+
+
+def test_extracted_deaths_and_injuries_are_not_compared():
+    s = score_pair(one("The crash on the Kelby bypass killed four people, police said."),
+                   one("Nineteen people were injured in the crash on the Kelby bypass, police said."))
+    assert s.score < 0.5
+
+
+def test_extracted_denial_contradicts_report_of_derailed_talks():
+    s = score_pair(
+        one("The Courier reported that talks between Ostland and Velmar on fishing rights were derailed by a border raid."),
+        one("Velmar's foreign ministry said no such negotiations had ever taken place."),
+    )
+    assert s.score >= 0.5 and s.reasons[0].detector == "denial"
+
+
+def test_extracted_signing_days_conflict():
+    s = score_pair(one("The two ministers signed the canal accord on Monday, officials said.", TUE),
+                   one("The canal accord was signed on Thursday last week, the ministry said.", TUE))
+    assert s.score >= 0.5 and any(r.detector == "date" for r in s.reasons)
+
+
+def test_extracted_clock_times_of_the_same_blast_conflict():
+    s = score_pair(one("The blast at the Halden refinery happened at 5:15 a.m., the company said."),
+                   one("The explosion at the Halden refinery, at about 8.30 a.m., injured three workers."))
+    assert s.score >= 0.5
+
+
+def test_extracted_clock_times_within_tolerance_agree():
+    s = score_pair(one("The blast at the Halden refinery happened at 5:15 a.m., the company said."),
+                   one("The explosion hit the Halden refinery shortly before 5.30 a.m., witnesses said."))
+    assert s.score < 0.5
+
+
+# --- candidate pairs -----------------------------------------------------------------------------
+
+
+def test_candidate_pairs_need_another_outlet_or_another_speaker():
+    refs = [
+        ref(1, "The Halden refinery was evacuated after the leak.", outlet="A", article=10),
+        ref(2, "The Halden refinery was not evacuated after the leak.", outlet="B", article=20),
+        ref(3, "Staff at the Halden refinery were evacuated at noon.", outlet="A", article=11),  # same outlet
+        ref(4, "The union said the Halden refinery was not evacuated.", outlet="A", article=10, speaker="union"),
+        ref(5, "The Halden refinery was evacuated, the company said.", outlet="A", article=10),  # same speaker as 1
+    ]
+    ids = {(x.claim_id, y.claim_id) for x, y in candidate_pairs(refs)}
+    assert (1, 2) in ids and (1, 4) in ids
+    assert (1, 3) not in ids and (1, 5) not in ids
+
+
+def test_candidate_pairs_stay_within_events_and_are_ordered_once():
+    refs = [
+        ref(7, "The Halden refinery was evacuated after the leak.", outlet="B", event=1),
+        ref(3, "The Halden refinery was not evacuated after the leak.", outlet="A", event=1),
+        ref(5, "The Halden refinery was not evacuated after the leak.", outlet="C", event=2),
+    ]
+    pairs = candidate_pairs(refs)
+    assert [(x.claim_id, y.claim_id) for x, y in pairs] == [(3, 7)]
+
+
+def test_candidate_pairs_prefilter_drops_unrelated_sentences():
+    refs = [
+        ref(1, "The Halden refinery was evacuated after the leak.", outlet="A"),
+        ref(2, "Ticket prices for the spring festival went up again.", outlet="B"),
+    ]
+    assert candidate_pairs(refs) == []
+
+
+def test_candidate_pairs_keep_denial_with_report_sharing_only_the_happening():
+    refs = [
+        ref(1, "Envoys were due to meet in Corvath on Thursday, officials said.", outlet="A"),
+        ref(2, "There were no talks, a spokeswoman said.", outlet="B"),
+    ]
+    assert [(x.claim_id, y.claim_id) for x, y in candidate_pairs(refs)] == [(1, 2)]
+
+
+def test_find_contradictions_filters_by_threshold_and_sorts():
+    refs = [
+        ref(1, "The Halden refinery was evacuated after the leak.", outlet="A"),
+        ref(2, "The Halden refinery was not evacuated after the leak.", outlet="B"),
+        ref(3, "Engineers at the Halden refinery repaired the leak on Friday.", outlet="C"),
+    ]
+    found = find_contradictions(refs, threshold=0.5)
+    assert [(x.claim_id, y.claim_id) for x, y, _ in found] == [(1, 2)]
+    assert found[0][2].score >= 0.5
+    assert find_contradictions(refs, threshold=1.01) == []
+
+
+# --- score_statements ----------------------------------------------------------------------------
+
+
+def test_score_statements_reports_the_strongest_pair_across_passages():
+    a = ("The Ostland ferry service resumed on Monday. Envoys of Ostland and Velmar were due to meet "
+         "in Corvath on Thursday, officials said.")
+    b = "Velmar's foreign ministry said there were no talks. The weather in Corvath was mild."
+    score, ca, cb = score_statements(a, b)
+    assert score.score >= 0.5
+    assert "meet" in ca.text and "no talks" in cb.text
+
+
+def test_score_statements_unrelated_texts_score_zero():
+    score, ca, cb = score_statements("The Kelby marathon was cancelled.", "Copper prices rose in Kessel.")
+    assert score.score == 0.0 and ca.text and cb.text
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_score_statements_handles_empty_input(text):
+    score, _, _ = score_statements(text, "The Kelby marathon was cancelled.")
+    assert score.score == 0.0

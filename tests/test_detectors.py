@@ -1,0 +1,502 @@
+"""Unit tests of the rule-based detectors, on hand-built claims (no extractor involved)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from factcheck.tasks.detectors import dates, negation, numeric, status
+from factcheck.tasks.detectors.text import (
+    different_named_subjects,
+    features,
+    lemma,
+    subject_overlap,
+)
+from factcheck.tasks.models import Claim, DateMention, Quantity
+
+
+def claim(text: str, numbers=(), dates_=(), **kw) -> Claim:
+    return Claim(text=text, position=0, speaker=kw.pop("speaker", "Outlet"), numbers=tuple(numbers),
+                 dates=tuple(dates_), **kw)
+
+
+def qty(sentence: str, span: str, value: float, counted=None, unit=None, approx="exact", upper=None) -> Quantity:
+    start = sentence.index(span)
+    return Quantity(value, span, start, start + len(span), unit, counted, approx, upper)
+
+
+def day(sentence: str, span: str, value: date, granularity="day", relative=True) -> DateMention:
+    start = sentence.index(span)
+    return DateMention(span, start, start + len(span), value, granularity, relative)
+
+
+# --- text helpers ------------------------------------------------------------------------------
+
+
+def test_lemma_maps_inflections_to_one_key():
+    assert lemma("closed") == lemma("closes") == lemma("closing") == lemma("close")
+    assert lemma("cancelled") == lemma("cancel") == lemma("canceled")
+    assert lemma("agreed") == lemma("agree") == lemma("agreeing")
+    assert lemma("negotiations") == "negotiation" and lemma("talks") == "talk"
+    assert lemma("held") == lemma("hold")
+
+
+def test_entities_skip_sentence_start_and_weekdays():
+    f = features("Officials in Brackley said on Monday that Ferrow Mining had shut the pit.")
+    assert "brackl" in f.entities and "ferrow" in f.entities
+    assert "offici" not in f.entities and not any(e.startswith("monday") for e in f.entities)
+
+
+def test_sentence_initial_name_with_possessive_is_an_entity():
+    assert "ferrow" in features("Ferrow's pit at Dunholt employs 300 miners.").entities
+
+
+def test_negation_scope_stops_at_clause_boundary():
+    f = features("The pit was not flooded, but the pumps failed.")
+    negated = {t.lower for t in f.tokens if t.negated}
+    assert "flooded" in negated and "pumps" not in negated
+
+
+def test_did_not_say_negates_nothing_but_the_saying():
+    f = features("The firm did not say whether the pit would reopen.")
+    assert not any(t.negated for t in f.tokens if t.lower in ("reopen", "pit"))
+
+
+def test_subject_overlap_high_for_paraphrase_low_for_unrelated():
+    a = claim("Ferrow Mining shut the Dunholt pit after the flood.")
+    b = claim("The Dunholt pit was shut by Ferrow Mining following a flood.")
+    c = claim("Ticket prices for the spring festival went up again.")
+    assert subject_overlap(a, b) > 0.6
+    assert subject_overlap(a, c) < 0.1
+
+
+def test_different_named_subjects_with_same_noun():
+    assert different_named_subjects("The depot in Carrick closed on Friday.", "The depot in Ormsby stayed open.")
+    assert not different_named_subjects("The depot in Carrick closed.", "The Carrick depot stayed open.")
+
+
+# --- numeric -----------------------------------------------------------------------------------
+
+
+def test_numeric_conflicting_death_tolls_are_flagged_with_evidence():
+    s1 = "The landslide killed 14 people in Penhallow, police said."
+    s2 = "The landslide in Penhallow killed 31 people, the mayor said."
+    r = numeric.detect(claim(s1, [qty(s1, "14 people", 14, "people")]), claim(s2, [qty(s2, "31 people", 31, "people")]))
+    assert r is not None and r.detector == "numeric" and r.weight >= 0.7
+    assert "14" in r.message and "31" in r.message and "killed" in r.message
+    assert r.evidence_a[0].text == "14 people" and r.evidence_b[0].text == "31 people"
+
+
+def test_numeric_kill_and_dead_are_the_same_counted_thing():
+    s1 = "Seven miners were killed in the collapse at Dunholt."
+    s2 = "Twelve miners are dead after the collapse at Dunholt."
+    r = numeric.detect(claim(s1, [qty(s1, "Seven miners", 7, "kill")]), claim(s2, [qty(s2, "Twelve miners", 12, "dead")]))
+    assert r is not None
+
+
+def test_numeric_bound_more_than_is_compatible_with_larger_count():
+    s1 = "More than 200 people were evacuated from Penhallow."
+    s2 = "Officials said 214 people had been evacuated from Penhallow."
+    a = claim(s1, [qty(s1, "More than 200 people", 200, "evacuate", approx="more_than")])
+    b = claim(s2, [qty(s2, "214 people", 214, "evacuate")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_at_least_is_compatible_with_larger_count():
+    s1 = "At least 12 climbers were injured on the ridge."
+    s2 = "Fifteen climbers were injured on the ridge, rescuers said."
+    a = claim(s1, [qty(s1, "At least 12 climbers", 12, "injure", approx="at_least")])
+    b = claim(s2, [qty(s2, "Fifteen climbers", 15, "injure")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_at_least_conflicts_with_smaller_count():
+    s1 = "At least 12 climbers were injured on the ridge."
+    s2 = "Only five climbers were injured on the ridge, rescuers said."
+    a = claim(s1, [qty(s1, "At least 12 climbers", 12, "injure", approx="at_least")])
+    b = claim(s2, [qty(s2, "five climbers", 5, "injure")])
+    assert numeric.detect(a, b) is not None
+
+
+def test_numeric_about_is_compatible_within_ten_percent():
+    s1 = "About 40 guards were on duty at the depot."
+    s2 = "There were 42 guards on duty at the depot."
+    a = claim(s1, [qty(s1, "About 40 guards", 40, "guard", approx="about")])
+    b = claim(s2, [qty(s2, "42 guards", 42, "guard")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_about_conflicts_with_far_value():
+    s1 = "About 40 guards were on duty at the depot."
+    s2 = "There were 95 guards on duty at the depot."
+    a = claim(s1, [qty(s1, "About 40 guards", 40, "guard", approx="about")])
+    b = claim(s2, [qty(s2, "95 guards", 95, "guard")])
+    assert numeric.detect(a, b) is not None
+
+
+def test_numeric_range_contains_value():
+    s1 = "Between 30 and 40 boats were damaged in the harbour."
+    s2 = "The storm damaged 35 boats in the harbour."
+    a = claim(s1, [qty(s1, "30 and 40 boats", 30, "boat", approx="range", upper=40)])
+    b = claim(s2, [qty(s2, "35 boats", 35, "boat")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_quarter_equals_twenty_five_percent():
+    s1 = "A quarter of the harbour's fleet was damaged by the storm."
+    s2 = "The storm damaged 25 percent of the harbour's fleet."
+    a = claim(s1, [qty(s1, "A quarter", 25, "percent", unit="percent")])
+    b = claim(s2, [qty(s2, "25 percent", 25, "percent", unit="percent")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_basis_points_equal_quarter_percentage_point():
+    s1 = "The Ostland central bank raised its rate by 25 basis points."
+    s2 = "The Ostland central bank raised its rate by a quarter of a percentage point."
+    a = claim(s1, [qty(s1, "25 basis points", 25, None, unit="basis points")])
+    b = claim(s2, [qty(s2, "a quarter of a percentage point", 0.25, None, unit="percentage point")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_percent_share_conflict_with_shared_context():
+    s1 = "The draft gives Ostland 40 percent of the canal's toll revenue."
+    s2 = "The draft gives Ostland a fifth of the canal's toll revenue."
+    a = claim(s1, [qty(s1, "40 percent", 40, "percent", unit="percent")])
+    b = claim(s2, [qty(s2, "a fifth", 20, "percent", unit="percent")])
+    assert numeric.detect(a, b) is not None
+
+
+def test_numeric_deaths_vs_injuries_not_compared():
+    s1 = "The crash on the Kelby bypass killed four people."
+    s2 = "Nineteen people were injured in the crash on the Kelby bypass."
+    a = claim(s1, [qty(s1, "four people", 4, "people")])
+    b = claim(s2, [qty(s2, "Nineteen people", 19, "people")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_percent_vs_count_not_compared():
+    s1 = "Turnout at the Kelby vote was 61 percent."
+    s2 = "Some 4,000 voters took part in the Kelby vote."
+    a = claim(s1, [qty(s1, "61 percent", 61, "percent", unit="percent")])
+    b = claim(s2, [qty(s2, "4,000 voters", 4000, "voter")])
+    assert numeric.detect(a, b) is None
+
+
+def test_toll_update_on_later_day_is_not_a_conflict():
+    s1 = "The flood killed 12 people on Monday, officials said."
+    s2 = "By Tuesday the flood had killed 17 people, officials said."
+    a = claim(s1, [qty(s1, "12 people", 12, "kill")], [day(s1, "Monday", date(2026, 4, 6))])
+    b = claim(s2, [qty(s2, "17 people", 17, "kill")], [day(s2, "Tuesday", date(2026, 4, 7))])
+    assert numeric.detect(a, b) is None
+
+
+def test_toll_that_rose_to_a_new_figure_is_an_update():
+    s1 = "The flood killed 12 people, officials said."
+    s2 = "The number of people killed in the flood rose to 17, officials said."
+    a = claim(s1, [qty(s1, "12 people", 12, "kill")])
+    b = claim(s2, [qty(s2, "17", 17, "kill")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_same_wording_about_different_named_sites_is_not_a_conflict():
+    s1 = "The Carrick depot employs around 420 people."
+    s2 = "The group's other depot, at Ormsby, employs around 260 people."
+    a = claim(s1, [qty(s1, "around 420 people", 420, "people", approx="about")])
+    b = claim(s2, [qty(s2, "around 260 people", 260, "people", approx="about")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_sum_of_parts_matches_total():
+    s1 = "The union accepted a pay rise of 7 percent over two years."
+    s2 = "The pay rise consists of 4 percent this year and a further 3 percent next year."
+    a = claim(s1, [qty(s1, "7 percent", 7, "percent", unit="percent")])
+    b = claim(s2, [qty(s2, "4 percent", 4, "percent", unit="percent"), qty(s2, "3 percent", 3, "percent", unit="percent")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_forecast_is_not_compared_with_measurement():
+    s1 = "The ministry expects the harvest to grow by 3 percent this year."
+    s2 = "The harvest grew by 1.2 percent this year, the statistics office said."
+    a = claim(s1, [qty(s1, "3 percent", 3, "percent", unit="percent")])
+    b = claim(s2, [qty(s2, "1.2 percent", 1.2, "percent", unit="percent")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_part_of_whole_counts_are_not_compared():
+    s1 = "Six of the nine judges backed the ruling."
+    s2 = "Three of the nine judges opposed the ruling."
+    a = claim(s1, [qty(s1, "Six", 6, "judge"), qty(s1, "nine judges", 9, "judge")])
+    b = claim(s2, [qty(s2, "Three", 3, "judge"), qty(s2, "nine judges", 9, "judge")])
+    assert numeric.detect(a, b) is None
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+def test_date_conflicting_signing_days():
+    s1 = "The ceasefire accord was signed on Monday in Lorvik."
+    s2 = "Both sides signed the ceasefire accord on Wednesday in Lorvik."
+    a = claim(s1, dates_=[day(s1, "Monday", date(2026, 3, 2))])
+    b = claim(s2, dates_=[day(s2, "Wednesday", date(2026, 3, 4))])
+    r = dates.detect(a, b)
+    assert r is not None and r.detector == "date"
+    assert r.evidence_a[0].text == "Monday" and r.evidence_b[0].text == "Wednesday"
+
+
+def test_date_conflicting_meeting_days_with_explicit_dates():
+    s1 = "The two ministers will meet on October 21 in Lorvik."
+    s2 = "The ministers are set to meet on October 23, an aide said."
+    a = claim(s1, dates_=[day(s1, "October 21", date(2026, 10, 21), relative=False)])
+    b = claim(s2, dates_=[day(s2, "October 23", date(2026, 10, 23), relative=False)])
+    assert dates.detect(a, b) is not None
+
+
+def test_date_same_day_is_not_a_conflict():
+    s1 = "The ceasefire accord was signed on Monday."
+    s2 = "Both sides signed the accord on Monday in Lorvik."
+    a = claim(s1, dates_=[day(s1, "Monday", date(2026, 3, 2))])
+    b = claim(s2, dates_=[day(s2, "Monday", date(2026, 3, 2))])
+    assert dates.detect(a, b) is None
+
+
+def test_date_deadline_is_not_a_conflict():
+    s1 = "The accord must be signed by Friday, the mediator said."
+    s2 = "The accord was signed on Wednesday in Lorvik."
+    a = claim(s1, dates_=[day(s1, "Friday", date(2026, 3, 6))])
+    b = claim(s2, dates_=[day(s2, "Wednesday", date(2026, 3, 4))])
+    assert dates.detect(a, b) is None
+
+
+def test_date_range_is_not_a_conflict():
+    s1 = "The dockers will strike from Tuesday to Friday."
+    s2 = "The dockers will strike on Thursday, the union said."
+    a = claim(s1, dates_=[day(s1, "Tuesday", date(2026, 3, 3)), day(s1, "Friday", date(2026, 3, 6))])
+    b = claim(s2, dates_=[day(s2, "Thursday", date(2026, 3, 5))])
+    assert dates.detect(a, b) is None
+
+
+def test_date_of_different_happenings_is_not_a_conflict():
+    s1 = "The accord was signed on Monday in Lorvik."
+    s2 = "Parliament will debate the accord on Thursday."
+    a = claim(s1, dates_=[day(s1, "Monday", date(2026, 3, 2))])
+    b = claim(s2, dates_=[day(s2, "Thursday", date(2026, 3, 5))])
+    assert dates.detect(a, b) is None
+
+
+def test_date_month_granularity_is_ignored():
+    s1 = "The accord was signed in March."
+    s2 = "The accord was signed on April 2."
+    a = claim(s1, dates_=[day(s1, "March", date(2026, 3, 1), granularity="month")])
+    b = claim(s2, dates_=[day(s2, "April 2", date(2026, 4, 2), relative=False)])
+    assert dates.detect(a, b) is None
+
+
+# --- negation ----------------------------------------------------------------------------------
+
+
+def test_negation_of_the_same_proposition():
+    r = negation.detect(claim("The Halden refinery was evacuated after the leak."),
+                        claim("The Halden refinery was not evacuated after the leak."))
+    assert r is not None and r.detector == "negation" and r.weight > 0.7
+    assert "not" in r.evidence_b[0].text
+
+
+def test_negation_needs_same_subject():
+    assert negation.detect(claim("The Halden refinery was evacuated after the leak."),
+                           claim("Schools in the capital were not closed on Friday.")) is None
+
+
+def test_negation_of_a_different_verb_is_not_a_conflict():
+    assert negation.detect(
+        claim("The company will keep the Halden refinery shut for two months."),
+        claim("The company did not say when the Halden refinery would restart."),
+    ) is None
+
+
+def test_both_sides_negated_agree():
+    assert negation.detect(claim("The Halden refinery was not evacuated."),
+                           claim("The Halden refinery was not evacuated, staff said.")) is None
+
+
+def test_negation_with_different_named_subjects_is_not_a_conflict():
+    assert negation.detect(claim("No ferries sailed on the Northern Route between Aske and Brill."),
+                           claim("Ferries on the Southern Route sailed almost normally.")) is None
+
+
+def test_denial_of_talks_contradicts_report_of_derailed_talks():
+    report = claim("Talks between Ostland and Velmar on fishing rights were derailed by the border clash, officials said.")
+    denial = claim('"There were no talks," a Velmar foreign ministry spokeswoman said.')
+    r = negation.detect_denial(report, denial)
+    assert r is not None and r.detector == "denial" and r.weight >= 0.8
+    assert r.evidence_b and "no" in r.evidence_b[0].text.lower()
+
+
+def test_denial_matches_synonym_of_happening():
+    report = claim("Envoys from the two states were due to meet in Corvath next week.")
+    denial = claim("The ministry said no such negotiations had ever been planned.")
+    assert negation.detect_denial(report, denial) is not None
+
+
+def test_meeting_that_never_existed_contradicts_postponement():
+    a = claim("You cannot call off a summit that never existed.")
+    b = claim("The summit has been put back to November, the deputy minister said.")
+    assert negation.detect_denial(a, b) is not None
+
+
+def test_nothing_to_call_off_contradicts_cancellation_report():
+    a = claim("Nothing was called off because there was nothing to call off.")
+    b = claim("The paper said the planned talks were cancelled after the raid.")
+    assert negation.detect_denial(a, b) is not None
+
+
+def test_denied_that_meeting_was_planned():
+    a = claim("The palace denied that any meeting with the rebels had been planned.")
+    b = claim("The king was to meet rebel leaders at the palace on Sunday, aides said.")
+    assert negation.detect_denial(a, b) is not None
+
+
+def test_negated_happening_verb_is_a_denial():
+    a = claim("Velmar had not negotiated with Ostland about the canal at any point.")
+    b = claim("Ostland and Velmar negotiators have met monthly over the canal.")
+    assert negation.detect_denial(a, b) is not None
+
+
+def test_two_denials_agree():
+    a = claim("There were no talks in Corvath, the ministry said.")
+    b = claim("No negotiations took place, a spokesman said.")
+    assert negation.detect_denial(a, b) is None
+
+
+def test_denial_of_something_else_is_not_a_conflict():
+    a = claim("There were no arrests, police said.")
+    b = claim("The talks in Corvath went on until late evening.")
+    assert negation.detect_denial(a, b) is None
+
+
+def test_non_denial_sentences_do_not_fire():
+    a = claim("Neither company replied to requests for comment.")
+    b = claim("The two companies signed the supply deal on Friday.")
+    assert negation.detect_denial(a, b) is None
+
+
+def test_dismissed_report_contradicts_report_sharing_a_name():
+    a = claim("Velmar dismissed the report as fiction.")
+    b = claim("The Courier reported that Velmar had agreed to a prisoner swap.")
+    assert negation.detect_denial(a, b) is not None
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+def test_status_held_vs_cancelled():
+    r = status.detect(claim("The Kelby marathon was held on Sunday despite the rain."),
+                      claim("Organisers cancelled the Kelby marathon because of the rain."))
+    assert r is not None and r.detector == "status"
+
+
+def test_status_approved_vs_rejected():
+    assert status.detect(claim("Lindqvist's board approved the takeover offer on Thursday."),
+                         claim("Lindqvist's board rejected the takeover offer, the company said.")) is not None
+
+
+def test_status_approved_vs_no_decision():
+    assert status.detect(claim("The Lindqvist board approved the takeover offer."),
+                         claim("The Lindqvist board is still reviewing the takeover offer and has taken no decision.")) is not None
+
+
+def test_status_rose_vs_fell():
+    assert status.detect(claim("Copper prices rose sharply on the Kessel exchange."),
+                         claim("Copper prices fell sharply on the Kessel exchange.")) is not None
+
+
+def test_status_open_vs_closed():
+    assert status.detect(claim("The Ardley border crossing reopened to lorries."),
+                         claim("The Ardley border crossing stayed shut to lorries.")) is not None
+
+
+def test_status_same_outcome_is_not_a_conflict():
+    assert status.detect(claim("The Kelby marathon was cancelled."),
+                         claim("Organisers called off the Kelby marathon.")) is None
+
+
+def test_same_wording_about_different_plants_is_not_a_contradiction():
+    assert status.detect(claim("The bottling plant in Carrick closed after the flood."),
+                         claim("The bottling plant in Ormsby stayed open after the flood.")) is None
+
+
+def test_status_update_on_later_day_is_not_a_conflict():
+    a = "The coast road was blocked by a rockfall on Sunday."
+    b = "The coast road reopened to traffic on Monday."
+    assert status.detect(claim(a, dates_=[day(a, "Sunday", date(2026, 3, 1))]),
+                         claim(b, dates_=[day(b, "Monday", date(2026, 3, 2))])) is None
+
+
+def test_status_declined_to_comment_is_not_a_refusal():
+    assert status.detect(claim("The Lindqvist board approved the offer."),
+                         claim("The Lindqvist board declined to comment on the offer.")) is None
+
+
+def test_status_negated_or_modal_words_are_ignored():
+    assert status.detect(claim("The Kelby marathon was held on Sunday."),
+                         claim("The Kelby marathon could be cancelled if the rain continues.")) is None
+
+
+def test_status_opposites_about_unrelated_subjects_are_ignored():
+    assert status.detect(claim("Bread prices rose in Kessel."),
+                         claim("Unemployment fell across the north.")) is None
+
+
+# --- refinements ---------------------------------------------------------------------------------
+
+
+def test_date_clock_times_of_the_same_blast_conflict():
+    s1 = "The blast at the Halden refinery happened at 5:15 a.m."
+    s2 = "The explosion, at about 8.30 a.m., shook the Halden refinery."
+    a = claim(s1, dates_=[day(s1, "5:15 a.m.", None, granularity="time", relative=False)])
+    b = claim(s2, dates_=[day(s2, "8.30 a.m.", None, granularity="time", relative=False)])
+    r = dates.detect(a, b)
+    assert r is not None and "5:15" in r.message and "8.30" in r.message
+
+
+def test_date_clock_time_in_another_zone_is_ignored():
+    s1 = "The blast at the Halden refinery happened at 5:15 a.m. (0315 GMT)."
+    s2 = "The explosion shook the Halden refinery at 5:20 a.m."
+    a = claim(s1, dates_=[day(s1, "5:15 a.m.", None, granularity="time"), day(s1, "0315 GMT", None, granularity="time")])
+    b = claim(s2, dates_=[day(s2, "5:20 a.m.", None, granularity="time")])
+    assert dates.detect(a, b) is None
+
+
+def test_no_immediate_reports_is_not_a_denial():
+    assert negation.denial_of("There were no immediate reports of an explosion at the depot.") is None
+
+
+def test_someone_elses_denial_reported_is_not_a_denial():
+    assert negation.denial_of("The president hit back at Velmar's insistence that no talks ever took place.") is None
+
+
+def test_denial_of_a_property_needs_two_shared_words():
+    a = claim("Three firefighters were among the injured, the brigade said.")
+    b = claim("The mayor said none of the injured were firefighters.")
+    c = claim("The mayor said none of the injured were tourists.")
+    assert negation.detect_denial(a, b) is not None
+    assert negation.detect_denial(a, c) is None
+
+
+def test_status_direction_needs_the_same_measure():
+    assert status.detect(claim("The bank raised interest rates again."),
+                         claim("The bank cut its growth forecast.")) is None
+
+
+def test_numeric_rate_per_day_is_not_compared_with_a_total():
+    s1 = "The blockade cost shippers up to 40 million crowns a day."
+    s2 = "The blockade cost shippers 300 million crowns in total."
+    a = claim(s1, [qty(s1, "up to 40 million crowns", 40e6, "cost", unit="crown", approx="at_most")])
+    b = claim(s2, [qty(s2, "300 million crowns", 300e6, "cost", unit="crown")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_figures_of_different_things_named_after_them_are_not_compared():
+    s1 = "A magnitude 6.2 earthquake hit the Orsa valley on Sunday."
+    s2 = "A magnitude 4.9 aftershock hit the Orsa valley on Sunday."
+    a = claim(s1, [qty(s1, "magnitude 6.2", 6.2, "magnitude")])
+    b = claim(s2, [qty(s2, "magnitude 4.9", 4.9, "magnitude")])
+    assert numeric.detect(a, b) is None
