@@ -17,7 +17,7 @@ from factcheck.flows.cli import app
 
 runner = CliRunner()
 
-DENIAL_A = "The two governments had been due to sign the fisheries accord in Port Celin on Thursday, officials said."
+DENIAL_A = "Delegations from the two countries were due to meet in Port Celin on Thursday to sign the fisheries accord, officials said."
 DENIAL_B = '"There were no talks on a fisheries accord, in Port Celin or anywhere else," the ministry spokeswoman said.'
 
 
@@ -39,7 +39,7 @@ def test_check_finds_the_strongest_pair_between_two_passages():
     passage_b = "The ministry published its annual report on Monday. " + DENIAL_B
     record = json.loads(runner.invoke(app, ["check", "--json", passage_a, passage_b]).output)
     assert record["contradiction"] is True
-    assert "due to sign" in record["claim_a"] and "no talks" in record["claim_b"]
+    assert "due to meet" in record["claim_a"] and "no talks" in record["claim_b"]
 
 
 def test_check_batch_writes_one_line_per_input_and_flags_bad_lines(tmp_path: Path):
