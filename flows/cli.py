@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find statements about the same news event that contradict each other.")
 pairs_app = typer.Typer(no_args_is_help=True, help="Reviewers' commands: list, show, review and export pairs.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+feeds_app = typer.Typer(no_args_is_help=True, help="The feeds fetched so far and their state.")
+app.add_typer(feeds_app, name="feeds")
 app.add_typer(pairs_app, name="pairs")
 app.add_typer(db_app, name="db")
 
@@ -59,6 +61,12 @@ def use_database(database: str | None) -> str:
     except DatabaseUrlError as exc:
         raise fail(str(exc)) from None
     return url
+
+
+def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def db_error(exc: Exception) -> str:
@@ -110,7 +118,7 @@ def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
                 self.bars.advance(self.ids[stage], amount)
 
     columns = (TextColumn("{task.description:<26}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal and not verbose) as bars:
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bars:
         bars.console.print("Starting Prefect (a temporary local server unless PREFECT_API_URL is set)…", style="dim")
         run_progress.install(Bars(bars))
         try:
@@ -177,7 +185,7 @@ def demo(
 
     with open_session(url) as session:
         found = list_pairs(session, PairFilter(), limit=1000)
-    out.print(f"\n[bold]{len(found)} contradiction pair(s) in {url}[/]")
+    out.print(f"\n[bold]{len(found)} contradiction pair(s) in {safe_url(url)}[/]")
     for pair in sorted(found, key=lambda p: -p.score):
         out.print(pair_panel(pair))
 
@@ -336,6 +344,33 @@ def pairs_export(
             err.print(f"{count} pair(s) written to {output}")
         else:
             writer(pairs, sys.stdout)
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+@feeds_app.command("list")
+def feeds_list(database: DatabaseOpt = None) -> None:
+    """Every feed fetched so far with its last status, error and failure streak."""
+    from sqlalchemy import select
+    from rich.table import Table
+    from rich.text import Text
+
+    from factcheck.db.models import Feed
+
+    url = use_database(database)
+    with open_session(url) as session:
+        feeds = session.scalars(select(Feed).order_by(Feed.outlet, Feed.url)).all()
+    table = Table(title=f"{len(feeds)} feed(s)")
+    for column in ("outlet", "url", "last status", "failures", "last success", "last error"):
+        table.add_column(column, overflow="fold")
+    for feed in feeds:
+        when = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
+        table.add_row(
+            Text(feed.outlet), Text(feed.url), feed.last_status or "-", str(feed.consecutive_failures), when,
+            Text(feed.last_error or feed.last_warning or ""),
+        )
+    out.print(table)
 
 
 # --- db ------------------------------------------------------------------------------------------

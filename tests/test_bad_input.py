@@ -157,3 +157,18 @@ def test_a_malformed_database_url_stops_with_a_one_line_error(tmp_path: Path):
     result = CliRunner().invoke(app, ["pairs", "list", "--database", "mysql://root:hunter2@db/x"])
     assert result.exit_code == 1
     assert "supported: sqlite, postgresql" in result.output and "hunter2" not in result.output
+
+
+def test_feeds_list_shows_each_feeds_last_status_and_error(prefect_harness, use_database, hostile_site):
+    from typer.testing import CliRunner
+
+    from factcheck.flows.cli import app
+    from factcheck.flows.nightly import nightly
+
+    _base, feeds, _dead = hostile_site
+    nightly(feeds_file=str(feeds))
+    result = CliRunner().invoke(app, ["feeds", "list", "--database", use_database], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 5}
+    assert "fetched" in rows["Port Celin Courier"] and "failed" in rows["Gone Feed"] and "404" in rows["Gone Feed"]
+    assert "failed" in rows["Not A Feed"] and "not a feed" in rows["Not A Feed"].lower()
