@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from factcheck.tasks.detectors import dates, negation, numeric, status
+from factcheck.tasks.detectors import cause, dates, negation, numeric, status
 from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features, is_hedged, lemmas_of, subject_overlap
 from factcheck.tasks.models import Claim, ClaimRef, Evidence, PairScore, Reason
 
@@ -45,6 +45,15 @@ _GATED: tuple[Callable[[Claim, Claim], Reason | None], ...] = (
     dates.detect,
     negation.detect,
     status.detect,
+)
+
+
+# Detectors that run on every candidate pair: a denial or a calling-off rarely repeats the
+# report's words, the happening class is the link.
+_UNGATED: tuple[Callable[[Claim, Claim], Reason | None], ...] = (
+    negation.detect_denial,
+    status.detect_called_off,
+    cause.detect,
 )
 
 
@@ -82,13 +91,14 @@ def score_pair(
     higher in a later day's report count as an update rather than a conflict.
     """
     reasons: list[Reason] = []
-    denial = negation.detect_denial(a, b)
-    if denial is not None:
-        reasons.append(denial)
+    for detector in _UNGATED:
+        found = detector(a, b)
+        if found is not None:
+            reasons.append(found)
     if subject_overlap(a, b) >= MIN_SUBJECT_OVERLAP:
         for detector in _GATED:
             found = detector(a, b)
-            if found is not None:
+            if found is not None and not any(r.detector == found.detector and r.message == found.message for r in reasons):
                 reasons.append(found)
     if any(r.detector == numeric.NAME for r in reasons) and numeric.toll_update(a, b, published_a, published_b):
         reasons = [r for r in reasons if r.detector != numeric.NAME]
@@ -150,7 +160,9 @@ def candidate_pairs(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRef
     """Pairs worth scoring: same event, different source, sharing a word, a name or a happening.
 
     Different source means a different outlet, or the same article but different speakers (a
-    company and a union quoted in one report). Each pair appears once, lower claim_id first.
+    company and a union quoted in one report). Events with a single article are skipped: an
+    event with one report has no second account (and is most often a lone, unrelated story).
+    Each pair appears once, lower claim_id first.
     """
     by_event: dict[int, list[ClaimRef]] = defaultdict(list)
     for ref in claims:
@@ -158,6 +170,8 @@ def candidate_pairs(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRef
     seen: set[tuple[int, int]] = set()
     out: list[tuple[ClaimRef, ClaimRef]] = []
     for event_id in sorted(by_event):
+        if len({r.article_id for r in by_event[event_id]}) < 2:
+            continue  # an event covered by one report only: no second account to contradict it
         for x, y in _event_pairs(by_event[event_id]):
             key = (x.claim_id, y.claim_id)
             if x.claim_id != y.claim_id and key not in seen:

@@ -231,3 +231,24 @@ def test_score_statements_unrelated_texts_score_zero():
 def test_score_statements_handles_empty_input(text):
     score, _, _ = score_statements(text, "The Kelby marathon was cancelled.")
     assert score.score == 0.0
+
+
+def test_single_article_event_yields_no_candidate_pairs():
+    refs = [
+        ref(1, "The Brannock council approved 14 new tram stops on Monday.", outlet="A", article=7, event=3, speaker="Council"),
+        ref(2, "The Brannock council approved 11 new tram stops, the opposition said.", outlet="A", article=7, event=3, speaker="Opposition"),
+    ]
+    assert candidate_pairs(refs) == []
+
+
+def test_called_off_strike_vs_walkout_is_scored_without_word_overlap():
+    s = score_pair(claim("The pilots' union has suspended the strike that was due to begin on Friday, the airline said."),
+                   claim("Terminals at Hesket stood empty on Friday as a walkout by pilots grounded most flights."))
+    assert s.score >= 0.5 and s.reasons[0].detector == "status"
+    assert s.reasons[0].evidence_a and s.reasons[0].evidence_b
+
+
+def test_exclusive_cause_pair_scores_above_threshold():
+    s = score_pair(claim("The summit collapsed after coastguards seized a Pellish trawler, two envoys said."),
+                   claim("Marr said the meeting had been put back only because the host had caught flu."))
+    assert s.score >= 0.5 and s.reasons[0].detector == "cause"

@@ -500,3 +500,189 @@ def test_numeric_figures_of_different_things_named_after_them_are_not_compared()
     a = claim(s1, [qty(s1, "magnitude 6.2", 6.2, "magnitude")])
     b = claim(s2, [qty(s2, "magnitude 4.9", 4.9, "magnitude")])
     assert numeric.detect(a, b) is None
+
+
+# --- numbers with what they count ---------------------------------------------------------------
+
+
+def test_numeric_agreement_on_another_counted_thing_does_not_cancel_a_conflict():
+    s1 = "The Morwen Star was carrying 52 passengers and three crew when it ran aground."
+    s2 = "The old barge carried 37 passengers and a crew of three on the short run."
+    a = claim(s1, [qty(s1, "52 passengers", 52, "passengers"), qty(s1, "three crew", 3, "crew")])
+    b = claim(s2, [qty(s2, "37 passengers", 37, "passengers"), qty(s2, "three", 3, "crew")])
+    r = numeric.detect(a, b)
+    assert r is not None and "52 passengers" in r.message and "37 passengers" in r.message
+    assert r.evidence_a[0].text == "52 passengers" and r.evidence_b[0].text == "37 passengers"
+
+
+def test_numeric_agreement_on_the_same_counted_thing_cancels():
+    s1 = "The Morwen Star was carrying 52 passengers and three crew when it ran aground."
+    s2 = "The old barge carried 52 passengers, the harbour office said."
+    a = claim(s1, [qty(s1, "52 passengers", 52, "passengers"), qty(s1, "three crew", 3, "crew")])
+    b = claim(s2, [qty(s2, "52 passengers", 52, "passengers")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_same_specific_counted_noun_is_enough_context():
+    s1 = "The plan would have freed 27 hostages held by the militia, a mediator said."
+    s2 = "He said the draft provided for the release of 12 hostages in total."
+    a = claim(s1, [qty(s1, "27 hostages", 27, "hostages")])
+    b = claim(s2, [qty(s2, "12 hostages", 12, "hostages")])
+    r = numeric.detect(a, b)
+    assert r is not None and "(total)" in r.message
+
+
+def test_numeric_total_is_compared_with_the_sum_of_parts():
+    s1 = "The baker will cut 640 posts across the country in total, its chairman said."
+    s2 = "The cuts comprise 500 posts at the Orvik bakery and 250 at the depot in Sallow."
+    a = claim(s1, [qty(s1, "640 posts", 640, "posts")])
+    b = claim(s2, [qty(s2, "500 posts", 500, "posts"), qty(s2, "250", 250, "bakery")])
+    r = numeric.detect(a, b)
+    assert r is not None and "= 750" in r.message
+    assert {e.text for e in r.evidence_b} == {"500 posts", "250"}
+
+
+def test_numeric_parts_that_add_up_to_the_total_agree():
+    s1 = "The baker will cut 750 posts across the country in total, its chairman said."
+    s2 = "The cuts comprise 500 posts at the Orvik bakery and 250 at the depot in Sallow."
+    a = claim(s1, [qty(s1, "750 posts", 750, "posts")])
+    b = claim(s2, [qty(s2, "500 posts", 500, "posts"), qty(s2, "250", 250, "bakery")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_part_of_a_whole_is_not_the_whole():
+    s1 = "About 45 of the 130 posts will go to graduates, the mill said."
+    s2 = "The new paper mill at Dorrow will create 130 posts, the council said."
+    a = claim(s1, [qty(s1, "About 45", 45, "posts", approx="about"), qty(s1, "130 posts", 130, "posts")])
+    b = claim(s2, [qty(s2, "130 posts", 130, "posts")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_some_of_the_group_is_not_the_group_size():
+    s1 = "A clinic spokesman said four of the injured were in a serious condition."
+    s2 = "Nineteen people were injured in the crash on the Pellow bypass."
+    a = claim(s1, [qty(s1, "four", 4, "injured")])
+    b = claim(s2, [qty(s2, "Nineteen people", 19, "people")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_historic_figure_is_not_compared_with_a_current_one():
+    s1 = "Orlo has built tractors in Fennick since 1955, and at its peak in the 1980s the works employed 5,200 people."
+    s2 = "The Fennick works employs 1,900 people, the company said."
+    a = claim(s1, [qty(s1, "5,200 people", 5200, "people")])
+    b = claim(s2, [qty(s2, "1,900 people", 1900, "people")])
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_founding_year_does_not_make_a_current_figure_historic():
+    s1 = "Pellam, which was founded in Ostry in 1971, runs 410 shops and employs about 9,000 people."
+    s2 = "Pellam's 380 shops range from kiosks to department stores."
+    a = claim(s1, [qty(s1, "410 shops", 410, "shops")])
+    b = claim(s2, [qty(s2, "380 shops", 380, "shops")])
+    assert numeric.detect(a, b) is not None
+
+
+def test_numeric_rise_and_lift_count_the_same_thing_and_parts_add_up():
+    s1 = "The improved deal would have lifted wages by 6 per cent over two years."
+    s2 = "The bus company's offer consisted of a 2 percent rise in April and a further 3 percent a year later."
+    a = claim(s1, [qty(s1, "6 per cent", 6, "wages", unit="percent")])
+    b = claim(s2, [qty(s2, "2 percent rise", 2, "rise", unit="percent"), qty(s2, "3 percent", 3, None, unit="percent")])
+    r = numeric.detect(a, b)
+    assert r is not None and "= 5" in r.message
+
+
+def test_numeric_speech_on_another_day_does_not_block_a_plan_figure():
+    s1 = "Brindle said on Monday it would cut 900 posts."
+    s2 = "Brindle will cut 600 posts, its chairman told staff on Tuesday."
+    a = claim(s1, [qty(s1, "900 posts", 900, "posts")], [day(s1, "Monday", date(2026, 5, 4))])
+    b = claim(s2, [qty(s2, "600 posts", 600, "posts")], [day(s2, "Tuesday", date(2026, 5, 5))])
+    assert numeric.detect(a, b) is not None
+
+
+def test_numeric_latest_offer_is_an_update():
+    s1 = "The airline's latest offer, tabled on Sunday, is a 3 percent pay rise."
+    s2 = "The earlier proposal would have lifted pay by 4.5 per cent."
+    a = claim(s1, [qty(s1, "3 percent pay rise", 3, "rise", unit="percent")])
+    b = claim(s2, [qty(s2, "4.5 per cent", 4.5, "pay", unit="percent")])
+    assert numeric.detect(a, b) is None
+
+
+# --- status: opposite directions, calling off vs taking place ------------------------------------
+
+
+def test_status_rise_vs_fall_of_the_same_named_shares():
+    s1 = "Corbel shares rose 2.1 percent in Aster on Friday, as traders cheered the results."
+    s2 = "Corbel's shares fell 4 per cent on Friday as traders fretted about debt."
+    r = status.detect(claim(s1), claim(s2))
+    assert r is not None and r.evidence_a[0].text == "rose" and r.evidence_b[0].text == "fell"
+
+
+def test_status_suspended_then_resumed_is_a_sequence():
+    s1 = "All ferries to Kell were suspended until further notice, the operator said."
+    s2 = "The operator resumed its Kell ferries on Wednesday with a spare boat."
+    assert status.detect(claim(s1), claim(s2)) is None
+
+
+def test_status_planned_happening_called_off_vs_it_took_place():
+    s1 = "The dockers' union has cancelled the strike that was due to start at dawn, the port said."
+    s2 = "Quays in Varn lay idle on Friday as a walkout by dockers halted most shipping."
+    r = status.detect_called_off(claim(s1), claim(s2))
+    assert r is not None and "cancelled the strike" in r.evidence_a[0].text and "walkout" in r.evidence_b[0].text
+
+
+def test_status_earlier_happening_is_not_the_called_off_one():
+    s1 = "The dockers' union has cancelled the strike that was due to start at dawn, the port said."
+    s2 = "It would have been the first dock strike since 2017, when a week-long walkout cost exporters dearly."
+    assert status.detect_called_off(claim(s1), claim(s2)) is None
+
+
+# --- denial scope --------------------------------------------------------------------------------
+
+
+def test_denial_of_talks_on_an_accord_covers_the_signing():
+    s1 = "The two ministries had been due to sign the grazing accord in Hollin on Friday."
+    s2 = '"There were no talks on a grazing accord, in Hollin or anywhere else," the spokesman said.'
+    r = negation.detect_denial(claim(s1), claim(s2))
+    assert r is not None and r.evidence_a and r.evidence_b
+
+
+def test_denial_of_casualties_in_an_attack_does_not_deny_the_attack():
+    s1 = "Gunmen carried out the attack on the Tarrow depot at dawn, police said."
+    s2 = "There were no casualties in the attack, the army said."
+    assert negation.detect_denial(claim(s1), claim(s2)) is None
+
+
+# --- causes ----------------------------------------------------------------------------------------
+
+
+def test_cause_exclusive_cause_vs_another_cause_of_the_setback():
+    from factcheck.tasks.detectors import cause
+
+    s1 = "The summit fell apart after border guards detained a Varn trade envoy, two diplomats said."
+    s2 = "Osric said the meeting had been postponed only because the host's prime minister had caught flu."
+    r = cause.detect(claim(s1), claim(s2))
+    assert r is not None and "after border guards" in r.evidence_a[0].text and "only because" in r.evidence_b[0].text
+
+
+def test_cause_two_non_exclusive_causes_can_both_hold():
+    from factcheck.tasks.detectors import cause
+
+    s1 = "The summit was postponed because of the storm, officials said."
+    s2 = "The meeting was postponed because the host's prime minister had caught flu."
+    assert cause.detect(claim(s1), claim(s2)) is None
+
+
+def test_cause_not_because_excludes_the_other_cause():
+    from factcheck.tasks.detectors import cause
+
+    s1 = "The barge was tipped over by a freak wave, its owner said."
+    s2 = "The barge capsized because its pump failed, not because of the sea, the inspector said."
+    assert cause.detect(claim(s1), claim(s2)) is not None
+
+
+def test_cause_due_to_meet_is_a_schedule_not_a_cause():
+    from factcheck.tasks.detectors import cause
+
+    s1 = "Envoys had been due to meet in Porlock on Monday, the officials said."
+    s2 = "The meeting had been postponed only because the chairman had caught flu."
+    assert cause.detect(claim(s1), claim(s2)) is None

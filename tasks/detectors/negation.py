@@ -136,7 +136,10 @@ def denial_of(text: str) -> Denial | None:
             continue  # "none of the dead were children": a property is denied, not the happening
         if cue_text.startswith("den") and not any(t.lemma in _EXISTENCE for t in scope):
             continue  # "denied that strikers had gone back": the predicate is denied, not the strikers
-        found = _first_class(scope) | phrase_classes(s[m.start() : scope[0].end + 4 if scope else m.end()])
+        found = _np_classes(f, m.end(), clause_end) if existential_cue(cue_text) else _first_class(scope)
+        found = found | phrase_classes(s[m.start() : scope[0].end + 4 if scope else m.end()])
+        if found and existential_cue(cue_text):
+            found |= _topic_classes(f, scope)  # "no talks on a fisheries accord" also denies the accord
         for t in own:
             found |= HAPPENING_CLASSES.get(t.lemma, frozenset())
         heads |= found
@@ -176,6 +179,45 @@ def denial_of(text: str) -> Denial | None:
     if _ATTRIBUTED_DENIAL.search(s[max(0, cue[0] - 30) : cue[0]]):
         return None  # "hit back at X's insistence that no talks took place": someone else's denial
     return Denial(frozenset(heads), frozenset(lemmas), cue, m is not None, short, existential)
+
+
+# The topic of a denied happening: "talks on an accord", "negotiations about a ceasefire". A
+# place or time ("no casualties in the attack", "no talks during the summit") is not a topic.
+_TOPIC_RE = re.compile(r"\s+(?:on|about|over|for|regarding|concerning)\s+(?:a|an|the|any|their|its)?\s*((?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
+
+
+_NP_END = frozenset("in at on of from during after before since with by near for about over to among , ; : . and or but".split())
+
+
+def _np_classes(f: Features, start: int, end: int) -> frozenset[str]:
+    """Classes of the denied noun phrase itself: "no casualties in the attack" denies casualties,
+    not the attack; "no such talks", "no formal negotiations" deny the talks."""
+    out: set[str] = set()
+    for t in f.tokens:
+        if t.start < start or t.start >= end:
+            continue
+        if t.lower in _NP_END or t.kind == "punct":
+            break
+        out |= HAPPENING_CLASSES.get(t.lemma, frozenset()) if t.lower not in STOPWORDS else frozenset()
+    return frozenset(out)
+
+
+def existential_cue(cue_text: str) -> bool:
+    return bool(_EXISTENTIAL.match(cue_text)) or cue_text.startswith(("held no", "had no", "hold no", "have no", "has no"))
+
+
+def _topic_classes(f: Features, scope: list) -> frozenset[str]:
+    head = next((t for t in scope[:3] if t.lemma in HAPPENING_CLASSES), None)
+    if head is None:
+        return frozenset()
+    m = _TOPIC_RE.match(f.text, head.end)
+    if not m:
+        return frozenset()
+    out: set[str] = set()
+    for t in f.tokens:
+        if m.start(1) <= t.start < m.end(1) and t.kind == "word":
+            out |= HAPPENING_CLASSES.get(t.lemma, frozenset())
+    return frozenset(out)
 
 
 def _epistemic_before(f: Features, i: int) -> bool:

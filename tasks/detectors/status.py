@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from factcheck.tasks.detectors.text import (
     GENERIC_LEMMAS,
+    HAPPENING_CLASSES,
     NEGATION_CUES,
     different_named_subjects,
     features,
@@ -99,17 +100,124 @@ def status_hits(text: str) -> tuple[Hit, ...]:
 
 
 def _subject(text: str, hit: Hit) -> set[str]:
-    """Words right next to the status word: its subject or object ("shares fell", "approved the deal")."""
+    """Words right next to the status word: its subject or object ("shares fell", "approved the deal").
+
+    A sentence-initial name ("Vantrell shares rose") is keyed like the same name elsewhere
+    ("Vantrell's shares fell").
+    """
     f = features(text)
     reach = 2 if hit.axis == "direction" else 3
     near = window_lemmas(f, hit.start, hit.end, before=reach, after=reach)
+    near = ["E:" + w[:6] if not w.startswith("E:") and w[:6] in f.maybe_entities else w for w in near]
     return {w for w in near if w not in GENERIC_LEMMAS and w not in _LEXICON}
+
+
+_SPEECH_DATE_RE = re.compile(
+    r"\b(?:said|says|told|announced|confirmed|added|stated|wrote|reported|briefing|statement|interview)\b[^,;.]{0,40}$",
+    re.I,
+)
+
+
+def _event_dates(c: Claim, gran: str) -> set:
+    """Dates of a claim at one granularity, without the dates of the saying ("said late on Monday")."""
+    return {d.value for d in c.dates if d.value is not None and d.granularity == gran
+            and not _SPEECH_DATE_RE.search(c.text[max(0, d.start - 60) : d.start])}
+
+
+# --- a planned happening called off before it began, vs a report that it happened -------------
+
+_CALL_OFF = lemmas_of("suspend suspended cancel cancelled scrap scrapped abandon abandoned postpone postponed shelve shelved")
+_PLANNED_RE = re.compile(r"\b(?:due|set|scheduled|planned|meant|supposed|was to|were to)\b|\bbefore it (?:began|started)\b", re.I)
+_PLANNED = lemmas_of("planned scheduled threatened proposed announced")
+_PAST_VERB = re.compile(r"^(?:\w+ed|halted|shut|hit|brought|kept|left|took|went|began|ran|stopped|closed|paralysed|crippled|disrupted)$", re.I)
+_NOT_HAPPENED = lemmas_of("due plan planned schedule scheduled threaten threatened expect expected would could may might will set propose proposed")
+
+
+@lru_cache(maxsize=32768)
+def called_off(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(class, start, end) of planned happenings the sentence says were called off before they began."""
+    f = features(text)
+    toks = f.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.lemma not in _CALL_OFF or t.negated:
+            continue
+        if any(x.lemma in _BLOCKERS or x.lower in NEGATION_CUES for x in toks[max(0, i - 3) : i] if x.kind == "word"):
+            continue
+        for j in range(i + 1, min(len(toks), i + 5)):
+            obj = toks[j]
+            if obj.kind != "word" or obj.lemma not in HAPPENING_CLASSES:
+                continue
+            after = f.text[obj.end : obj.end + 40]
+            before = [x.lemma for x in toks[max(0, j - 2) : j]]
+            if _PLANNED_RE.match(after.strip().removeprefix("that ").removeprefix("which ")) or _PLANNED_RE.search(after[:25]) or set(before) & _PLANNED:
+                for cls in HAPPENING_CLASSES[obj.lemma]:
+                    out.append((cls, t.start, obj.end))
+            break
+    return tuple(out)
+
+
+_EARLIER_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:last|previous|earlier|past)\s+(?:year|month|time)\b|\bwhen\b", re.I)
+
+
+def detect_called_off(a: Claim, b: Claim) -> Reason | None:
+    """Ungated: a planned happening called off before it began vs a report that it took place.
+
+    Like a denial, the two rarely share words beyond the happening ("suspended the strike" /
+    "a walkout halted trains"), so this runs without the subject-overlap gate.
+    """
+    if _dated_apart(a, b):
+        return None
+    return _called_off_vs_happened(a, b)
+
+
+@lru_cache(maxsize=32768)
+def happened(text: str) -> dict[str, tuple[int, int]]:
+    """Happening classes a sentence reports as having taken place: "a walkout ... halted most trains"."""
+    f = features(text)
+    toks = f.tokens
+    out: dict[str, tuple[int, int]] = {}
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.lemma not in HAPPENING_CLASSES or t.negated or t.entity:
+            continue
+        if any(x.lemma in _NOT_HAPPENED or x.lemma in _CALL_OFF for x in toks[max(0, i - 3) : i + 1] if x.kind == "word"):
+            continue
+        if _EARLIER_RE.search(f.text[max(0, t.start - 50) : t.start]):
+            continue  # "since 2019, when a three-day stoppage ...": an earlier happening
+        for j in range(i + 1, min(len(toks), i + 6)):
+            v = toks[j]
+            if v.text in (",", ";", "."):
+                break
+            if v.kind != "word":
+                continue
+            if v.lemma in _NOT_HAPPENED or v.lemma in _CALL_OFF or v.negated or v.lower in ("was", "were", "had", "has", "is"):
+                break
+            if _PAST_VERB.match(v.lower) and v.lemma not in HAPPENING_CLASSES and not v.entity:
+                for cls in HAPPENING_CLASSES[t.lemma]:
+                    out.setdefault(cls, (t.start, v.end))
+                break
+    return out
+
+
+def _called_off_vs_happened(a: Claim, b: Claim) -> Reason | None:
+    for x, y, flip in ((a, b, False), (b, a, True)):
+        offs = called_off(x.text)
+        if not offs:
+            continue
+        done = happened(y.text)
+        for cls, s, e in offs:
+            if cls in done and cls not in {c for c, _s, _e in called_off(y.text)}:
+                ds, de = done[cls]
+                ev_x = (Evidence(x.text[s:e], s, e),)
+                ev_y = (Evidence(y.text[ds:de], ds, de),)
+                msg = f"{x.text[s:e]!r} (called off before it began) vs {y.text[ds:de]!r} (took place)"
+                return Reason(NAME, msg, 0.7, ev_y if flip else ev_x, ev_x if flip else ev_y)
+    return None
 
 
 def _dated_apart(a: Claim, b: Claim) -> bool:
     for gran in ("day", "month"):
-        da = {d.value for d in a.dates if d.value is not None and d.granularity == gran}
-        db = {d.value for d in b.dates if d.value is not None and d.granularity == gran}
+        da, db = _event_dates(a, gran), _event_dates(b, gran)
         if da and db and not (da & db):
             return True
     return False
@@ -117,11 +225,18 @@ def _dated_apart(a: Claim, b: Claim) -> bool:
 
 def detect(a: Claim, b: Claim) -> Reason | None:
     """A Reason when the claims state opposite outcomes for the same subject, else None."""
+    if _dated_apart(a, b) or different_named_subjects(a.text, b.text):
+        return None
+    found = _called_off_vs_happened(a, b)
+    if found is not None:
+        return found
     ha, hb = status_hits(a.text), status_hits(b.text)
     if not ha or not hb:
         return None
     axes = {h.axis for h in ha} & {h.axis for h in hb}
-    if not axes or _dated_apart(a, b) or different_named_subjects(a.text, b.text):
+    if "running" in axes and not (_event_dates(a, "day") & _event_dates(b, "day")):
+        axes.discard("running")  # halted, then resumed: a sequence unless both name the same day
+    if not axes:
         return None
     best = None
     for axis in sorted(axes):
