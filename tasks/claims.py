@@ -80,10 +80,70 @@ def strip_dateline(sentence: str) -> str:
     return sentence[m.end():].strip() if m else sentence
 
 
+# Side clauses whose negation does not negate the sentence's main assertion. Each pattern's
+# `side` group is blanked before NEGATION is searched; everything else (the main clause, a
+# reported "that"-clause, a quotation, a coordinated clause) still counts.
+_SIDE_CLAUSES = [
+    # non-restrictive relative clause: "the plant, which has not been inspected since 2019,"
+    re.compile(r",\s*(?P<side>(?:which|who|whom|whose|where)\b[^,;:—]*)"),
+    # a relative clause on the source that ends the sentence: "according to an official who
+    # asked not to be named", "said one resident who had never seen such a flood"
+    re.compile(r"\b(?:said|says|told|added|according\s+to)\s+(?:[\w'’.-]+\s+){1,6}?"
+               r"(?P<side>(?:who|whom|whose)\b[^;:]*)$"),
+    # adverbial subordinate clause up to the next comma: "if imports do not fill the gap",
+    # "although it has not given a date", "because the talks had never been announced"
+    re.compile(r"(?:^|[\s,])(?P<side>(?:because|although|though|unless|if|whereas|while|"
+               r"once|until|before|after|since|when|why|whether|how)\s[^,;:—]*)"),
+    re.compile(r"(?:^|,\s*)(?P<side>as\s[^,;:—]*)"),
+    # elliptical contrast: "postponed, not cancelled", "driven by managers, not by members"
+    re.compile(r",\s*(?P<side>(?:but\s+|and\s+)?not\s[^,;:—]*)"),
+    # participial side clause: ", speaking on condition of anonymity because ...", ", raising
+    # questions about why ..." (but ", saying/adding/insisting ..." carries an assertion)
+    re.compile(r",\s*(?P<side>(?!(?:saying|adding|insisting|arguing|claiming|denying|noting|"
+               r"warning|stressing|explaining|dismissing|rejecting|conceding|admitting|"
+               r"acknowledging|confirming)\b)[a-z]+ing\b[^,;:—]*)"),
+    # complement of a noun: "a promise that nobody would be laid off", "Rhossen's insistence
+    # that no talks took place" (the denial verb before the noun still counts)
+    re.compile(r"\b(?:a|an|the|its|their|his|her|this|any|earlier|[\w-]+['’]s)\s+(?:[\w-]+\s+)?"
+               r"(?:claim|report|insistence|suggestion|suggestions|assertion|allegation|"
+               r"allegations|accusation|accusations|promise|pledge|guarantee|assurance|"
+               r"assurances|rumou?r|rumou?rs|news|fact|idea|hope|fear|warning|impression|belief|"
+               r"view|notion|sign|evidence|statement|letter|message)\s+"
+               r"(?P<side>that\b[^,;:—]*)"),
+]
+
+
+def _main_assertion(lowered: str) -> str:
+    """The lower-cased sentence with its side clauses blanked (offsets kept)."""
+    chars = list(lowered)
+    for pattern in _SIDE_CLAUSES:
+        for m in pattern.finditer(lowered):
+            start, end = m.span("side")
+            if start == 0 and lowered[end:end + 1] != ",":
+                continue  # "Before the vote no one objected": no comma, no way to find its end
+            chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 def is_negative(sentence: str) -> bool:
-    """Negated or denied assertion (scoped loosely: any negation word in the sentence)."""
-    lowered = sentence.lower()
-    return bool(NEGATION.search(_NOT_NEGATION.sub(" ", lowered)))
+    """The main assertion is negated or is a denial.
+
+    Scoped, rule-based and deliberately conservative: a negation word ("not", "no", "never",
+    "nothing", "nobody", "neither", "n't") or a denial ("denied", "rejected the report",
+    "dismissed the claim") counts when it is in the main clause, in the clause a reporting verb
+    introduces ("said it did not expect delays"), in a quotation or in a coordinated main clause
+    ("..., but they have never settled ..."). It does not count inside a side clause: a
+    non-restrictive relative clause ("the plant, which has not been inspected, reopened"), an
+    adverbial clause ("if imports do not fill the gap", "although it has not given a date"),
+    a participial aside (", speaking on condition of anonymity because ..."), an elliptical
+    contrast (", not cancelled") or the complement of a noun ("a pledge that no worker would be
+    laid off"). Fixed phrases that are not negations ("not only", "could not be reached") never
+    count. The detectors scope negation themselves; this flag favours precision.
+    """
+    lowered = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), sentence.lower())
+    if not NEGATION.search(lowered):
+        return False
+    return bool(NEGATION.search(_main_assertion(lowered)))
 
 
 def is_hedged(sentence: str) -> bool:

@@ -55,7 +55,7 @@ _E_STEMS = frozenset(
     "capture measure pause cause dispute dose lose choose force place replace face race trace "
     "reduce introduce overcome outline stake quake shake make take bake rule schedule handle "
     "double tackle settle title vehicle scale sale tonne volume people revenue edge ease "
-    "slide dive rebound".split()
+    "slide dive rebound refuse accuse abuse excuse amuse".split()
 )
 _UNDOUBLE = re.compile(r"([bdgmnprt])\1$")
 
@@ -76,7 +76,8 @@ def lemma(word: str) -> str:
     elif len(w) > 4 and w.endswith("ed"):
         stem = w[:-2]
     if stem is not None:
-        if stem + "e" in _E_STEMS:
+        if stem + "e" in _E_STEMS or (len(stem) > 2 and stem.endswith(("c", "v", "dg"))
+                                      and not stem.endswith(("ck", "ss"))):
             return stem + "e"
         if _UNDOUBLE.search(stem):
             return stem[:-1]
@@ -134,6 +135,18 @@ _UNIT_WORDS: list[tuple[str, str]] = [
     (r"euros?\b", "eur"),
     (r"pounds sterling\b", "gbp"),
     (r"crowns?\b|kronor\b|kron[ae]\b", "crown"),
+    (r"florins?\b|guilders?\b", "florin"),
+    (r"pesos?\b", "peso"),
+    (r"roubles?\b|rubles?\b", "rouble"),
+    (r"lira\b|lire\b", "lira"),
+    (r"rand\b", "rand"),
+    (r"shekels?\b", "shekel"),
+    (r"zlotys?\b|zloty\b", "zloty"),
+    (r"forints?\b", "forint"),
+    (r"dinars?\b", "dinar"),
+    (r"dirhams?\b", "dirham"),
+    (r"riyals?\b", "riyal"),
+    (r"nairas?\b", "naira"),
     (r"yen\b", "jpy"),
     (r"yuan\b", "cny"),
     (r"rupees?\b", "inr"),
@@ -144,7 +157,9 @@ _UNIT_RE = re.compile(
     re.IGNORECASE,
 )
 _TIME_UNITS = {"hour", "minute", "second", "day", "week", "month", "year"}
-_MONEY_UNITS = {"usd", "eur", "gbp", "jpy", "cny", "inr", "chf", "crown"}
+_MONEY_UNITS = {"usd", "eur", "gbp", "jpy", "cny", "inr", "chf", "crown", "florin", "peso",
+                "rouble", "lira", "rand", "shekel", "zloty", "forint", "dinar", "dirham", "riyal",
+                "naira"}
 _RATIO_UNITS = {"percent", "pp", "bp"}
 _MASS_UNITS = {"tonne", "kg", "litre", "hectare", "mw", "gw"}
 _VERB_FORM = re.compile(r"\b(?:[a-z]{2,}ed|" + "|".join(
@@ -283,8 +298,15 @@ def _is_plural(word: str) -> bool:
         len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s")))
 
 
-def _noun_phrase_head(text: str, skip_determiners: bool) -> tuple[str | None, int]:
-    """Head of the short noun phrase at the start of `text` and where it ends (offset)."""
+_NP_BREAK = frozenset("last next".split())
+_NP_SKIP_FIRST = frozenset("more other further additional extra".split())
+
+
+def _noun_phrase_head(text: str, skip_determiners: bool, nominal: bool = False
+                      ) -> tuple[str | None, int]:
+    """Head of the short noun phrase at the start of `text` and where it ends (offset).
+    `nominal`: the number follows a determiner or "of", so the next word is a noun even when
+    it could be a verb ("the loss of 14 lives")."""
     words: list[tuple[str, int]] = []
     pos = 0
     tokens = list(_WORD.finditer(text[:80]))
@@ -301,9 +323,14 @@ def _noun_phrase_head(text: str, skip_determiners: bool) -> tuple[str | None, in
             if skip_determiners and not words:
                 continue  # "the river's flow": skip the possessor
             break
-        if not words and not skip_determiners and (lower in _FINITE_VERBS
-                                                   or _CASUALTY_WORD.fullmatch(lower)):
+        if not words and not skip_determiners and not nominal and (
+                lower in _FINITE_VERBS or _CASUALTY_WORD.fullmatch(lower)):
             break  # "nine died": the verb is not what is counted (the casualty check is)
+        if lower in _NP_BREAK:
+            break  # "41 million litres of beer last year"
+        if not words and lower in _NP_SKIP_FIRST and k + 1 < len(tokens) and \
+                tokens[k + 1].group(0)[:1].isalpha() and tokens[k + 1].group(0).lower() not in _STOP:
+            continue  # "two more bodies"
         if lower in _STOP or lower in _DIRECTIONS:
             if skip_determiners and not words and lower in {"the", "a", "an", "its", "their",
                                                              "his", "her", "our", "this", "these",
@@ -335,8 +362,13 @@ def _subject_of(tokens: list[re.Match[str]], verb: int, skip_spans: Sequence[tup
     """Head noun before a movement verb, skipping auxiliaries and a trailing prepositional
     phrase: "the average price in Port Alder fell" -> "price"."""
     j = verb - 1
-    while j >= 0 and (tokens[j].group(0).lower() in _AUX or lemma(tokens[j].group(0)) in _MOVEMENT):
+    while j >= 0 and (tokens[j].group(0).lower() in _AUX or lemma(tokens[j].group(0)) in _MOVEMENT
+                      or tokens[j].group(0).lower() in _ADVERBS):
         j -= 1  # "has edged up", "were down"
+    if j >= 1 and tokens[j].group(0).lower() == "to":
+        j -= 1  # "expects the economy to expand by 1.1 percent": the noun before "to"
+        if j < 0 or _looks_verbal(tokens, j):
+            return None  # "agreed to buy": no subject noun
     k = j
     while k >= 1 and tokens[k].group(0)[0].isupper():
         k -= 1  # a name inside the subject; the sentence's first word is not one
@@ -349,13 +381,59 @@ def _subject_of(tokens: list[re.Match[str]], verb: int, skip_spans: Sequence[tup
         return None
     if j < 0 or any(s <= tokens[j].start() < e for s, e in skip_spans):
         return None
+    j = _skip_postmodifiers(tokens, j, skip_spans)
     subject = tokens[j].group(0)
     if subject[0].isalpha() and subject.lower() not in _STOP:
         return lemma(subject)
     return None
 
 
-def _preceding_content(before: str, skip_spans: Sequence[tuple[int, int]]) -> str | None:
+_ADVERBS = frozenset("abroad overseas home sharply steeply slightly nearly almost also only "
+                     "already still further even reportedly".split())
+_NP_INNER = frozenset("the a an its their his her our this that these those".split())
+_CHAIN_PP = frozenset("of on for in at from with".split())
+_MODALS = frozenset("will would could should can may might must to did does do".split())
+_DITRANSITIVE = frozenset("cost costs costing save saves saved charge charges charged owe owes "
+                          "owed lend lends lent".split())
+
+
+def _looks_verbal(tokens: list[re.Match[str]], i: int) -> bool:
+    """Token i reads as a verb: "strengthened", "adds", "could bring", "to expand"."""
+    lower = tokens[i].group(0).lower()
+    if not lower.isalpha() or tokens[i].group(0)[0].isupper():
+        return False
+    return ((lower.endswith("ed") and len(lower) > 4) or lower in _FINITE_VERBS
+            or lower in _MOVEMENT or (i > 0 and tokens[i - 1].group(0).lower() in _MODALS))
+
+
+def _skip_postmodifiers(tokens: list[re.Match[str]], j: int,
+                        skip_spans: Sequence[tuple[int, int]]) -> int:
+    """From the last word of a subject back to its head over prepositional phrases: "spot
+    prices for fertiliser on the regional exchange" -> "prices", "the yield on two-year
+    government bonds" -> "yield"."""
+    for _ in range(3):
+        k = j
+        steps = 0
+        while k > 0 and steps < 5:
+            word = tokens[k].group(0)
+            lower = word.lower()
+            inside = any(s <= tokens[k].start() < e for s, e in skip_spans)
+            if not (inside or word[0].isdigit() or lower in _NP_INNER or (
+                    word[0].isalpha() and lower not in _STOP)):
+                break
+            k -= 1
+            steps += 1
+        if k >= 1 and k < j and tokens[k].group(0).lower() in _CHAIN_PP:
+            head = tokens[k - 1].group(0)
+            if head[0].isalpha() and head.lower() not in _STOP and not _looks_verbal(tokens, k - 1):
+                j = k - 1
+                continue
+        break
+    return j
+
+
+def _preceding_content(before: str, skip_spans: Sequence[tuple[int, int]],
+                       measure: bool = False) -> str | None:
     """Nearest content word before the quantity, skipping prepositions and other numbers."""
     tokens = [m for m in _WORD.finditer(before)]
     i = len(tokens) - 1
@@ -385,6 +463,17 @@ def _preceding_content(before: str, skip_spans: Sequence[tuple[int, int]]) -> st
             if subject:
                 return subject  # "shares fell 11 percent" -> "share"
             return None if word in ("be", "up", "down") else word
+        if measure:
+            # an amount or percentage after a verb counts the verb's subject: "the crown
+            # strengthened 0.6 percent" -> "crown", "shareholders would receive 20 crowns"
+            # -> "shareholder"; "cost the economy 250 million" -> "cost"
+            if i >= 2 and tokens[i - 1].group(0).lower() in _NP_INNER and \
+                    tokens[i - 2].group(0).lower() in _DITRANSITIVE:
+                return lemma(tokens[i - 2].group(0))
+            if _looks_verbal(tokens, i) and lower not in _DITRANSITIVE:
+                subject = _subject_of(tokens, i, skip_spans)
+                if subject:
+                    return subject
         return word
     return None
 
@@ -612,16 +701,28 @@ def find_quantities(sentence: str, exclude: Sequence[tuple[int, int]] | None = N
     raw.sort(key=lambda r: r["start"])
     spans = [(r["start"], r["end"]) for r in raw]
     out = []
+    previous = None
     for r in raw:
-        counted, end = (r["counted"], r["end"]) if "counted" in r else _counted(sentence, r, spans)
+        counted, end = (r["counted"], r["end"]) if "counted" in r else _counted(
+            sentence, r, spans, previous)
+        previous = (end, counted, r["unit"])
         out.append(Quantity(value=round(r["value"], 6), text=sentence[r["start"]:end],
                             start=r["start"], end=end, unit=r["unit"], counted=counted,
                             approx=r["approx"], upper=r["upper"]))
     return tuple(out)
 
 
-def _counted(sentence: str, r: dict, spans: Sequence[tuple[int, int]]) -> tuple[str | None, int]:
-    """(counted lemma, end of the span including a directly following noun)."""
+_NOMINAL_BEFORE = re.compile(r"\b(?:of|the|its|their|his|her|our|all|those|these)\s+$", re.I)
+# What may separate a count from an elliptical one that shares its noun: "and", "or", "to"
+# right before the second number ("nine votes to four", "900 jobs at X and 300 at Y").
+_ELLIPSIS_GAP = re.compile(r"[^.;:\d,]{0,40}?\s(?:and|or|to|against|versus|vs\.?)\s+")
+
+
+def _counted(sentence: str, r: dict, spans: Sequence[tuple[int, int]],
+             previous: tuple[int, str | None, str | None] | None = None
+             ) -> tuple[str | None, int]:
+    """(counted lemma, end of the span including a directly following noun). `previous` is
+    (end, counted, unit) of the quantity before, for elliptical counts."""
     start, end, unit = r["start"], r["end"], r["unit"]
     before, after = sentence[:start], sentence[end:]
     # ages: "a 34-year-old man", "Lena Sorvik, 44,"
@@ -638,7 +739,8 @@ def _counted(sentence: str, r: dict, spans: Sequence[tuple[int, int]]) -> tuple[
         cas = _CASUALTY_AFTER.match(after)
         head, head_end = (None, 0)
         if unit is None or not re.match(r"\s+of\b", after):
-            head, head_end = _noun_phrase_head(after, skip_determiners=False)
+            head, head_end = _noun_phrase_head(after, skip_determiners=False,
+                                               nominal=bool(_NOMINAL_BEFORE.search(before)))
         if unit is None:
             # casualty verbs win: "14 people were killed", "killed 14"
             if head:
@@ -662,6 +764,11 @@ def _counted(sentence: str, r: dict, spans: Sequence[tuple[int, int]]) -> tuple[
         per = re.match(r"\s+(?:per|each)\s+([a-z]+)", after)
         if per and unit in _MONEY_UNITS:
             return lemma(per.group(1)), end
+        off = re.match(r"\s+off\s+", after)
+        if off and unit is not None:  # "wiping 900 million crowns off the market value"
+            head, _ = _noun_phrase_head(after[off.end():], skip_determiners=True)
+            if head:
+                return lemma(head), end
         if unit is None:
             toll = None
             for t in _TOLL.finditer(before):
@@ -688,7 +795,11 @@ def _counted(sentence: str, r: dict, spans: Sequence[tuple[int, int]]) -> tuple[
             if head:
                 return lemma(head), end + head_end
     others = [(s, e) for s, e in spans if (s, e) != (start, r["end"])]
-    word = _preceding_content(before, others)
+    if unit is None and previous is not None and previous[1] and previous[2] is None and \
+            _ELLIPSIS_GAP.fullmatch(sentence, previous[0], start):
+        return previous[1], end  # "900 jobs at the plant and 300 at the head office"
+    word = _preceding_content(before, others,
+                              measure=unit in _RATIO_UNITS or unit in _MONEY_UNITS)
     if unit in _TIME_UNITS and word and not _VERB_FORM.search(before):
         return None, end  # a period counts something only after a verb: "closed for 3 months"
     return word, end

@@ -60,7 +60,8 @@ _OTHER_RE = re.compile(rf"\b(?:{_OTHER})\b")
 _INVERTED_RE = re.compile(
     r"(?:^|[,\x00]\s*)(?P<verb>said|says|added|adds|wrote|writes|continued|explained)\s+"
     r"(?P<np>[^,;:.\x00()]+)")
-_INVERTED_TAIL = re.compile(r"\s+(?:in|on|at|who|which|after|before|when|while|during)\s")
+_INVERTED_TAIL = re.compile(
+    r"\s+(?:in|on|at|who|whom|whose|which|after|before|when|while|during)\s")
 _APPOSED_NAME = re.compile(
     r"\s*,\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*(?:[,.;]|$)")
 _ACCORDING_RE = re.compile(r"\baccording\s+to\s+(?P<np>[^,;:.\x00()]+)", re.IGNORECASE)
@@ -122,9 +123,81 @@ _ROLE_WORDS = frozenset(
 )
 _PP_CUT = re.compile(r"\s+(?:in|at|from|near|across|around|inside|outside|on)\s+.*$")
 _PREPOSITIONS = frozenset("for of at in from with by and the to on".split())
+# A time or discourse adverbial opening a clause is never the subject of the reporting verb:
+# "On Tuesday(,) a ministry official told her", "Later the governor said".
+_WEEKDAY_OR_MONTH = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)")
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:[Ll]ate|[Ee]arly)\s+)?(?:(?:[Oo]n|[Ii]n|[Aa]t|[Bb]y|[Dd]uring|[Ss]ince|[Uu]ntil|"
+    r"[Aa]fter|[Bb]efore|[Ll]ast|[Tt]his|[Nn]ext)\s+(?:(?:the|a|an|this|last|next|that)\s+)?"
+    rf"(?:{_WEEKDAY_OR_MONTH}|morning|afternoon|evening|night|week|weekend|month|year|day|"
+    r"\d{4}|\d{1,2}\s+" + _WEEKDAY_OR_MONTH + r")(?:\s+\d{1,2})?(?:['’]s)?"
+    r"(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:[Ll]ater|[Ee]arlier|[Mm]eanwhile|[Ss]eparately|[Aa]lso|[Tt]hen|[Nn]ow|[Yy]esterday|"
+    r"[Tt]oday|[Oo]vernight|[Ii]nstead|[Hh]owever))\b[\s,]*")
+# A person named before "of/at/from" + organisation: "Tobias Mercer of the Safety Board".
+_NAME_THEN_ORG = re.compile(
+    r"^(?P<keep>(?:.*?\s)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}))\s+"
+    r"(?:of|at|from|with)\s+(?:the\s+)?[A-Z].*$")
+# Post-modifiers that make a source long: "three officials familiar with the plans", "four
+# diplomats briefed on the talks", "workers coming off the night shift".
+_POSTMODIFIER = frozenset("familiar close aware knowledgeable involved".split())
+_POSTMODIFIER_NEXT = frozenset(
+    "on with in to by off from at of about for over into after".split())
+# Documents that can stand in for their issuer: "a letter the ministry sent" -> "ministry letter".
+_DOCUMENTS = frozenset(
+    "letter statement report memo memorandum email e-mail document note notice message "
+    "filing survey recording transcript minutes draft study audit review leaflet circular "
+    "presentation briefing".split())
+_MAX_SPEAKER_WORDS = 6
+
+
+def _cut_person_before_org(phrase: str) -> str:
+    """ "chief inspector Tobias Mercer of the Safety Board" -> "chief inspector Tobias Mercer"."""
+    m = _NAME_THEN_ORG.match(phrase)
+    if m and _is_person_name(_strip_titles(m.group("name").split())):
+        return m.group("keep")
+    return phrase
+
+
+def _compact_source(phrase: str) -> str:
+    """A short speaker or source noun phrase: drop participial and adjectival post-modifiers,
+    turn "letter the ministry sent to families" into "ministry letter", and cap the length."""
+    tokens = phrase.split()
+    if len(tokens) >= 3 and tokens[0].lower() in _DOCUMENTS and \
+            tokens[1].lower() in ("the", "a", "an", "its", "their", "his", "her"):
+        issuer = []  # "letter the ministry sent to families": a reduced relative clause
+        for token in tokens[2:4]:
+            lower = token.lower()
+            if lower in _PAST_VERBS or lower.endswith("ed") or lower in _PREPOSITIONS:
+                break
+            issuer.append(token)
+        if issuer and len(issuer) < 3:
+            return " ".join(issuer + [tokens[0]])
+        return tokens[0]
+    for k in range(1, len(tokens)):
+        lower = tokens[k].lower()
+        following = tokens[k + 1].lower() if k + 1 < len(tokens) else None
+        if (lower in _POSTMODIFIER or (lower[:1].isalpha() and lower == tokens[k] and
+                                       lower.endswith(("ed", "ing")) and len(lower) > 4)) and \
+                (following is None or following in _POSTMODIFIER_NEXT) and \
+                not tokens[k - 1].lower().endswith("ly"):
+            tokens = tokens[:k]
+            break
+    if len(tokens) > _MAX_SPEAKER_WORDS:
+        for k in range(2, len(tokens)):
+            if tokens[k].lower() in ("of", "for", "at", "from", "with", "in", "on", "by") and \
+                    k <= _MAX_SPEAKER_WORDS:
+                tokens = tokens[:k]
+                break
+        else:
+            tokens = tokens[:_MAX_SPEAKER_WORDS]
+    return " ".join(tokens)
 _INTRO = re.compile(
     r"^(?:(?:In|At|On|From|Outside|Inside|Speaking|Asked|Meanwhile|Separately|Earlier|Later|"
-    r"However|Elsewhere|Near|After|Before|During)\b[^,\x00]{0,50},\s*)+")
+    r"However|Elsewhere|Near|After|Before|During|For|By|Since|Until|Within|Despite|Under|"
+    r"Throughout|Last|This|Next|Overnight)\b[^,\x00]{0,50},\s*)+")
 _NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}"
 _SUBJECT_PATTERNS = [
     re.compile(rf"^(?P<role>[^,\x00]{{2,60}}?),\s+(?P<name>{_NAME})\s*,"),
@@ -196,7 +269,10 @@ def normalise_speaker(phrase: str, names: Sequence[str] = ()) -> tuple[str, bool
     phrase = re.sub(r"\s+", " ", phrase.strip(" \t,;:\"“”'’—-")).strip()
     phrase = _LEADING_DETERMINERS.sub("", phrase)
     phrase = re.sub(r"^one\s+of\s+(?:the\s+)?", "", phrase)
+    phrase = _LEADING_ADVERBIAL.sub("", phrase) or phrase
+    phrase = _cut_person_before_org(phrase)
     phrase = _PP_CUT.sub("", phrase) or phrase  # "Farm groups in southern Rhossen"
+    phrase = _compact_source(phrase)
     tokens = phrase.split()
     if not tokens:
         return "", False
@@ -227,12 +303,14 @@ def _known(tokens: Sequence[str], names: Sequence[str]) -> bool:
 
 
 def _expand(name: str, names: Sequence[str]) -> str:
+    """A bare surname (or, failing that, a bare first name) -> the full name seen earlier."""
     if " " in name:
         return name
     for full in reversed(names):
         if full.split()[-1] == name:
             return full
-    return name
+    firsts = [full for full in names if full.split()[0] == name and len(full.split()) >= 2]
+    return firsts[0] if len(set(firsts)) == 1 else name
 
 
 # --- subjects --------------------------------------------------------------------------------
@@ -291,12 +369,15 @@ def _apposition_subject(masked: str, comma: int) -> str | None:
     body_start = intro.end() if intro else 0
     parts = head[body_start:].split(",")
     first = re.sub(r"^(?:But|And|Yet|So|Meanwhile)\s+", "", parts[0].strip(MASK + " "))
+    if _LEADING_ADVERBIAL.match(first) or first.split()[:1] and \
+            first.split()[0].lower() in _PREPOSITIONS - {"the"}:
+        first = ""  # "On Tuesday, a ministry official told": an adverbial, not a subject
     previous = parts[-1].strip()
     if len(parts) > 1 and _is_cap_name(previous):
         return previous
-    if _is_cap_name(first):
+    if first and _is_cap_name(first):
         return first
-    if len(parts) > 1 and _np_like_subject(first):
+    if first and len(parts) > 1 and _np_like_subject(first):
         return first
     return None
 
@@ -311,6 +392,8 @@ def _sentence_subject(masked: str) -> str | None:
             role = (m.groupdict().get("role") or "").strip()
             if pattern is _SUBJECT_PATTERNS[0] and not re.search(r"[a-z]", role):
                 continue
+            if role and role.split()[-1].lower() in _PREPOSITIONS | {"near", "into", "across"}:
+                continue  # "The old hall on Brewery Lane will ...": a place, not a person
             name = _strip_titles(m.group("name").split())
             if len(name) >= 2 and _is_person_name(name):
                 return " ".join(name)
@@ -326,6 +409,8 @@ def _subject_before(masked: str, verb_start: int) -> str | None:
     if cut_word in _SUBORDINATORS:
         return None  # "when MarenRail announced", "which the union says": not the main clause
     segment = _TRAILING.sub("", segment.rstrip()).strip()
+    segment = _LEADING_ADVERBIAL.sub("", segment).strip()  # "On Tuesday a ministry official"
+    segment = _cut_person_before_org(segment)
     if not segment:
         left = masked[:seg_start].rstrip()
         if cut_word == "and" or not left.strip(MASK + " "):
@@ -348,6 +433,18 @@ def _subject_before(masked: str, verb_start: int) -> str | None:
 # --- public API ------------------------------------------------------------------------------
 
 
+def _has_verb(np: str) -> bool:
+    """A digit or a finite-looking verb: "its 1" (of "its 1,100 workers"), "the decision
+    showed", "the union had secured" are not inverted speakers."""
+    return any(ch.isdigit() for ch in np) or any(
+        t in _PAST_VERBS or (t.endswith("ed") and len(t) > 4) for t in np.split())
+
+
+_NP_OPENERS = frozenset(
+    "the a an its their his her our one two three four five six seven eight nine ten several "
+    "some many most other another".split())
+
+
 def _own_attribution(sentence: str, masked: str) -> str | None:
     """Raw speaker phrase (or a pronoun) attributed inside this sentence, if any."""
     for m in _INVERTED_RE.finditer(masked):
@@ -355,9 +452,10 @@ def _own_attribution(sentence: str, masked: str) -> str | None:
         np = _TRAILING.sub("", np).strip()
         if np.lower() in _PRONOUNS:
             return np.lower()
-        if np and _looks_like_np(np, 8) and (
+        np = _cut_person_before_org(np)
+        if np and _looks_like_np(np, 8) and not _has_verb(np) and (
                 any(_CAP_TOKEN.match(t) for t in np.split())
-                or np.split()[0].lower() in ("the", "a", "an", "its", "their", "his", "her")):
+                or np.split()[0].lower() in _NP_OPENERS):
             named = _APPOSED_NAME.match(masked, m.end())
             if named and not any(_CAP_TOKEN.match(t) for t in np.split()):
                 return named.group("name")  # "said its chair, Noel Barrett."

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+
+import pytest
 from datetime import date, datetime, timezone
 
 from factcheck.tasks.claims import (
@@ -168,3 +170,40 @@ def test_six_hundred_word_article_is_fast():
         extract_claims(text, outlet=OUTLET, published_at=PUBLISHED)
     per_article = (time.perf_counter() - start) / 20
     assert per_article < 0.05  # budget is 10 ms; generous here so slow CI machines do not flake
+
+
+# --- scoped polarity -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "The agency said it did not expect further delays.",
+    "The minister denied that the dam had cracked.",
+    "There were no injuries among the crew.",
+    "The council dismissed the report as idle gossip.",
+    "Nothing was done to call off the strike, the organisers said.",
+    "The two towns signed a pact in 2001, but they have never agreed on the border.",
+    '"No vote was ever held," the clerk said.',
+    "The bank raised rates on Tuesday, citing prices, and warned that wages had not yet peaked.",
+])
+def test_negated_main_assertion_is_negative(sentence):
+    assert is_negative(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The bridge, which has not been inspected since 2019, reopened on Monday.",
+    "Prices could rise sharply if the harvest does not improve.",
+    "The talks were due on Friday, the envoys said, speaking on condition of anonymity because "
+    "the plan had never been made public.",
+    "The match has been postponed, not cancelled, the league said.",
+    "The mill reopened on Monday, according to a worker who asked not to be named.",
+    "The firm gave staff a written promise that nobody would lose their job.",
+    "The mine will close in May, although the owner has not confirmed a date.",
+    "Most homes were built before 1950, raising questions about why no survey was done.",
+    "Queues formed after the airline said it had not cancelled any flights.",
+])
+def test_negation_in_a_side_clause_is_positive(sentence):
+    assert not is_negative(sentence)
+
+
+def test_sentence_initial_subordinate_clause_without_comma_is_not_masked():
+    assert is_negative("Before the vote no member had objected to the plan.")

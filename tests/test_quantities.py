@@ -227,3 +227,52 @@ def test_lemma_normalisation():
                                "casualties", "children", "people", "trapped", "Workers'")] == [
         "death", "kill", "kill", "injure", "injure", "evacuate", "casualty", "child", "people",
         "trap", "worker"]
+
+
+# --- counted: amounts, percentages, ellipsis ----------------------------------------------------
+
+
+def test_money_counts_the_noun_it_is_an_amount_of():
+    q = only("The firm posted a net loss of 42 million florins for the year.")
+    assert (q.value, q.unit, q.counted) == (42e6, "florin", "loss")
+    q = only("It will open a 12-million-florin warehouse near the port.")
+    assert (q.value, q.unit, q.counted) == (12e6, "florin", "warehouse")
+
+
+def test_money_taken_off_something_counts_that_thing():
+    q = only("The news sent shares down, wiping 300 million crowns off the firm's market value.")
+    assert q.counted == "value"
+
+
+def test_money_after_a_verb_counts_its_subject_or_cost():
+    assert only("Investors would receive 15 crowns in cash.").counted == "investor"
+    assert only("The closure will cost the region 90 million crowns a year.").counted == "cost"
+
+
+@pytest.mark.parametrize("sentence, counted", [
+    ("The yield on ten-year bonds rose to 4.1 percent.", "yield"),
+    ("Retail prices for heating oil on the spot market rose 7 percent.", "price"),
+    ("The currency weakened 1.5 percent against the euro.", "currency"),
+    ("The agency expects exports to grow by 2 percent.", "export"),
+])
+def test_percentage_counts_the_thing_that_changes(sentence, counted):
+    found = [q for q in find_quantities(sentence) if q.unit == "percent"]
+    assert [q.counted for q in found] == [counted]
+
+
+def test_head_noun_skips_more_and_stops_before_time_phrase():
+    assert only("Rescuers found two more bodies on Friday.").counted == "body"
+    assert only("The dairy sold 12 million litres of milk last year.").counted == "milk"
+    assert only("The storm ended with the loss of 9 lives.").counted == "life"
+
+
+def test_elliptical_count_inherits_the_noun_of_the_previous_count():
+    found = find_quantities("The cuts include 400 jobs at the mill and 150 at the depot.")
+    assert [(q.value, q.counted) for q in found] == [(400, "job"), (150, "job")]
+    found = find_quantities("The blast killed six people and injured 23.")
+    assert [q.counted for q in found] == ["kill", "injure"]
+
+
+def test_lemma_restores_final_e_after_c_v_dg():
+    assert [lemma(w) for w in ("sentenced", "moved", "pledged", "locked", "discussed")] == [
+        "sentence", "move", "pledge", "lock", "discuss"]

@@ -165,3 +165,77 @@ def test_quote_spans_handle_straight_and_typographic_quotes():
     assert quote_spans('He said "yes" and “no”.') == ([(8, 13), (18, 22)], False)
     assert quote_spans('"Still open') == ([(0, 11)], True)
     assert quote_spans('closed," she said.', inside_at_start=True) == ([(0, 8)], False)
+
+
+# --- leading adverbials, compact sources, names before organisations ---------------------------
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ('On Friday, a port official told him by phone that the dock had been "closed, not sold".',
+     "port official"),
+    ("On Friday a port official told reporters the dock was shut.", "port official"),
+    ("Later, the harbour master said the pier was safe.", "harbour master"),
+    ("Late on Sunday night, the coastguard said two boats were missing.", "coastguard"),
+])
+def test_leading_adverbial_is_skipped_when_finding_the_subject(sentence, who):
+    assert speaker(sentence).speaker == who
+
+
+def test_according_to_document_with_issuer_is_compacted():
+    got = speaker("The ferry was sold, according to a letter the council sent to residents in March.")
+    assert got == ("council letter", "reported")
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ("The plan stalled, according to five engineers briefed on the survey.", "five engineers"),
+    ("The bid was raised, according to two bankers familiar with the deal.", "two bankers"),
+    ("Crews coming off the late shift said the crane had jammed.", "Crews"),
+])
+def test_participial_postmodifiers_are_dropped_from_speakers(sentence, who):
+    assert speaker(sentence).speaker == who
+
+
+def test_speaker_length_is_capped():
+    got = speaker("The dam was sound, according to the chief engineer of the northern district "
+                  "water and drainage authority.")
+    assert got.kind == "reported" and len(got.speaker.split()) <= 6
+
+
+def test_person_named_before_organisation_is_the_speaker():
+    got = speaker("The pump failed, site manager Olaf Brenner of the Kelso Water Board told "
+                  "reporters at the gate.")
+    assert got == ("Olaf Brenner", "reported")
+    assert speaker("Stocks fell, said Ines Varro of Pellam Capital.").speaker == "Ines Varro"
+
+
+def test_inverted_speaker_with_quantifier_and_relative_clause():
+    assert speaker('"We slept in the car," said one fisherman whose boat sank.') == (
+        "one fisherman", "quoted")
+    assert speaker('"It was dark," said one nurse, who asked not to be named.') == (
+        "one nurse", "quoted")
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ('Ada Lunn, who runs the depot, said its 2,300 crates had been "left out in the rain".',
+     "Ada Lunn"),
+    ("Councillor Pia Moss, who leads the group, said the vote showed support was growing.",
+     "Pia Moss"),
+])
+def test_said_after_apposition_is_not_read_as_inverted(sentence, who):
+    assert speaker(sentence).speaker == who
+
+
+def test_bare_first_name_expands_to_the_full_name_seen_earlier():
+    state = SpeakerState()
+    _, state = attribute_paragraph(["For two years, Mira Tolland has kept the shop open."],
+                                   outlet=OUTLET, state=state)
+    got, _ = attribute_paragraph(["In May, Mira said, officials called her."], outlet=OUTLET,
+                                 state=state)
+    assert got[0].speaker == "Mira Tolland"
+
+
+def test_place_after_preposition_is_not_a_person_subject():
+    state = SpeakerState(last_person="Ole Brandt", names=("Ole Brandt",))
+    got, _ = attribute_paragraph(['The old mill on Station Lane will become a museum.',
+                                  '"It is a good day," he said.'], outlet=OUTLET, state=state)
+    assert got[1].speaker == "Ole Brandt"
