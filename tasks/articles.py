@@ -322,8 +322,10 @@ def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float = 
     """
     problem = _page_problem(page)
     extracted: ExtractedPage | None = None
+    replaced = False
     if problem is None:
         html = decode_html(page.body or b"", page.content_type)
+        replaced = "\ufffd" in html and "\ufffd".encode() not in (page.body or b"")
         try:
             extracted = _call_with_time_limit(
                 lambda: run_trafilatura(html, page.final_url or page.url), time_limit_s)
@@ -351,7 +353,7 @@ def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float = 
 
     source: BodySource
     if problem is None:
-        text, source, status = page_text, "page", "ok"
+        text, source, status = page_text, "page", "ok: invalid bytes replaced" if replaced else "ok"
     elif feed_text:
         text, source, status = feed_text, feed_source, f"fallback: {problem}"  # type: ignore[assignment]
     else:

@@ -164,8 +164,8 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
                             status=f"stored, not analysed: language {article.language}",
                             message=f"claims are extracted for: {', '.join(settings.languages)}",
                         )
-                    if article.body_source != "page":
-                        fallbacks += 1
+                    fallbacks += article.body_source != "page"
+                    if article.status != "ok":
                         store.record_issue(
                             session, run_id, stage="page", subject=article.url, status=article.status,
                             message=article.error,

@@ -117,6 +117,7 @@ def test_bad_feeds_and_pages_are_recorded_and_the_run_completes(prefect_harness,
     assert "failed" in status_of("/broken")  # 500 and nothing in the feed to fall back on
     assert "failed" in status_of("/huge")  # over the size cap
     assert "not analysed" in status_of("/german")
+    assert "invalid bytes replaced" in status_of("/latin")
     assert any("no link" in s for s in lines.values())
 
     with session_scope(use_database) as session:
