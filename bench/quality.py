@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="list missed gold contradictions and false alarms")
     args = parser.parse_args(argv)
 
-    for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
+    for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
         os.environ.setdefault(key, value)
     from factcheck.config.settings import Settings
     from factcheck.tasks.corpus_site import CorpusError, load_corpus

@@ -34,9 +34,11 @@ DatabaseOpt = Annotated[
 ]
 
 # Prefect's temporary local server would otherwise log its start-up, send telemetry (which fails
-# offline with a traceback) and print INFO lines for every task over our progress bars.
+# offline with a traceback), print a usage-data notice on terminals and INFO lines for every task
+# over our progress bars.
 PREFECT_QUIET = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",

@@ -89,6 +89,7 @@ def use_database(database_url, monkeypatch) -> str:
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect server (with its own SQLite database) for all flow tests."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
