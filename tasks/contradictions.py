@@ -181,17 +181,28 @@ def candidate_pairs(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRef
     return out
 
 
+def score_candidates(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
+    """Every candidate pair with its rule score (zero included), for rescorers to revise."""
+    return [
+        (x, y, score_pair(x.claim, y.claim, published_a=x.published_at, published_b=y.published_at))
+        for x, y in candidate_pairs(claims)
+    ]
+
+
+def keep_contradictions(
+    scored: Iterable[tuple[ClaimRef, ClaimRef, PairScore]], threshold: float = DEFAULT_THRESHOLD
+) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
+    """The pairs at or above `threshold` that have a reason, strongest first."""
+    found = [t for t in scored if t[2].score >= threshold and t[2].reasons]
+    found.sort(key=lambda t: (-t[2].score, t[0].claim_id, t[1].claim_id))
+    return found
+
+
 def find_contradictions(
     claims: Sequence[ClaimRef], threshold: float = DEFAULT_THRESHOLD
 ) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
     """Score the candidate pairs and keep those at or above `threshold`, strongest first."""
-    found = []
-    for x, y in candidate_pairs(claims):
-        s = score_pair(x.claim, y.claim, published_a=x.published_at, published_b=y.published_at)
-        if s.score >= threshold and s.reasons:
-            found.append((x, y, s))
-    found.sort(key=lambda t: (-t[2].score, t[0].claim_id, t[1].claim_id))
-    return found
+    return keep_contradictions(score_candidates(claims), threshold)
 
 
 # --- command line ----------------------------------------------------------------------------
