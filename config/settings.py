@@ -41,6 +41,22 @@ class Settings(BaseSettings):
     event_window_hours: float = Field(default=72.0, gt=0)
     pair_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
 
+    # Opt-in model-based detectors: nothing is imported or loaded unless these are set.
+    nli_model: str | None = Field(
+        default=None, description="Hugging Face id or local path of an NLI cross-encoder (extra: factcheck[nli])."
+    )
+    nli_device: str | None = Field(default=None, description="cpu, cuda, cuda:1, mps; default: the best available.")
+    nli_batch_size: int = Field(default=32, ge=1)
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible API root, e.g. http://127.0.0.1:11434/v1 (Ollama)."
+    )
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)
+    llm_max_pairs: int = Field(default=50, ge=0, description="Cost cap: pairs sent to the judge per run.")
+    llm_min_score: float = Field(default=0.3, ge=0.0, le=1.0, description="Only pairs scoring this much are judged.")
+
     def database(self) -> str:
         return self.database_url.get_secret_value()
 

@@ -195,10 +195,28 @@ def demo(
 # --- check ---------------------------------------------------------------------------------------
 
 
+def _rescorers() -> list:
+    """The opt-in model-based rescorers, built once per command (they may load a model)."""
+    global _RESCORERS
+    if _RESCORERS is None:
+        from factcheck.config.settings import Settings
+        from factcheck.tasks import rescoring
+
+        settings = Settings()
+        _RESCORERS = [rescoring.nli_rescorer(settings), rescoring.llm_judge(settings)]
+    return _RESCORERS
+
+
+_RESCORERS: list | None = None
+
+
 def _check_record(a: str, b: str, threshold: float) -> dict:
+    from factcheck.tasks import rescoring
     from factcheck.tasks.contradictions import score_statements
 
     score, claim_a, claim_b = score_statements(a, b)
+    if claim_a is not None and claim_b is not None:
+        ((_, _, score),) = rescoring.rescore([(claim_a, claim_b, score)], _rescorers(), lambda claim: claim)
     return {
         "contradiction": score.score >= threshold,
         "score": round(score.score, 4),

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
-from prefect import get_run_logger, task
+from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
 from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows import progress
-from factcheck.tasks import articles, claims, contradictions, events, feeds
+from factcheck.tasks import articles, claims, contradictions, events, feeds, rescoring
 from factcheck.tasks.http import HttpSettings, make_client
 from factcheck.tasks.models import FeedEntry, FeedSource
 
@@ -220,6 +220,18 @@ def group_events_task() -> GroupingOutcome:
     return GroupingOutcome(len(assignment.new_groups), touched, len(new))
 
 
+_judges: dict[str, rescoring.Rescorer | None] = {}
+
+
+def run_judge(settings: Settings) -> rescoring.Rescorer | None:
+    """One LLM judge per flow run, so that its cost cap holds for the whole run."""
+    key = str(runtime.flow_run.id or "no-run")
+    with _clients_lock:
+        if key not in _judges:
+            _judges[key] = rescoring.llm_judge(settings)
+        return _judges[key]
+
+
 @dataclass(frozen=True)
 class DetectionOutcome:
     new_pairs: int = 0
@@ -230,11 +242,14 @@ class DetectionOutcome:
 def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     """Score the candidate pairs of a batch of events and store those over the threshold."""
     settings = Settings()
+    rescorers = [rescoring.nli_rescorer(settings), run_judge(settings)]
     new_pairs = claims_seen = 0
     for event_id in event_ids:
         with session_scope(settings.database()) as session:
             refs = store.event_claims(session, event_id)
-            found = contradictions.find_contradictions(refs, settings.pair_threshold)
+            scored = contradictions.score_candidates(refs)
+            scored = rescoring.rescore(scored, rescorers, lambda ref: ref.claim)
+            found = contradictions.keep_contradictions(scored, settings.pair_threshold)
             claims_seen += len(refs)
             new_pairs += store.save_pairs(
                 session,
