@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from prefect import flow, get_run_logger
 
@@ -11,7 +11,13 @@ from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows import progress
 from factcheck.tasks import contradictions
-from factcheck.tasks.steps import CLAIMS_VERSION, detect_pairs_task, extract_claims_task, group_events_task
+from factcheck.tasks.steps import (
+    CLAIMS_VERSION,
+    detect_pairs_task,
+    extract_claims_task,
+    finish_judge,
+    group_events_task,
+)
 
 CLAIM_BATCH = 25
 EVENT_BATCH = 10
@@ -24,9 +30,12 @@ class AnalyzeSummary:
     events_new: int = 0
     events_updated: int = 0
     new_pairs: int = 0
+    judge: dict[str, int] = field(default_factory=dict)  # LLM judge counts, when one is configured
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        counts = asdict(self)
+        judge = counts.pop("judge")
+        return {**counts, **judge}
 
 
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
@@ -60,5 +69,6 @@ def analyze() -> AnalyzeSummary:
     progress.start("events", len(event_ids))
     futures = [detect_pairs_task.submit(chunk) for chunk in _chunks(event_ids, EVENT_BATCH)]
     summary.new_pairs = sum(f.result().new_pairs for f in futures)
+    summary.judge = finish_judge()
     logger.info("analyze: %s", summary.as_dict())
     return summary

@@ -232,6 +232,18 @@ def run_judge(settings: Settings) -> rescoring.Rescorer | None:
         return _judges[key]
 
 
+def finish_judge() -> dict[str, int]:
+    """Close this flow run's judge and return its counts (calls, confirmations, tokens)."""
+    key = str(runtime.flow_run.id or "no-run")
+    with _clients_lock:
+        judge = _judges.pop(key, None)
+    if judge is None:
+        return {}
+    counts = judge.summary()
+    judge.close()
+    return {k: int(v) for k, v in counts.items() if isinstance(v, (int, bool))}
+
+
 @dataclass(frozen=True)
 class DetectionOutcome:
     new_pairs: int = 0

@@ -131,3 +131,29 @@ def test_a_rerun_after_the_feeds_change_keeps_reviewer_verdicts(prefect_harness,
         assert (pair.status, pair.reviewer, pair.note) == ("confirmed", "ana", "checked with both outlets")
         assert session.scalar(select(func.count(RunIssue.id)).where(RunIssue.status == "failed")) == 0
     assert datetime.now(timezone.utc) > pair.reviewed_at
+
+
+def test_an_llm_judge_on_loopback_confirms_pairs_within_its_cost_cap(prefect_harness, use_database, demo_feeds, monkeypatch):
+    from test_llm_judge import FakeLLM, chat, verdict_json
+
+    from factcheck.flows.nightly import nightly
+
+    _site, feeds = demo_feeds
+    server = FakeLLM()
+    try:
+        server.default = lambda body: chat(verdict_json(True, 0.9, "Both cannot be true of the same event."))
+        monkeypatch.setenv("FACTCHECK_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("FACTCHECK_LLM_MODEL", "judge-small")
+        monkeypatch.setenv("FACTCHECK_LLM_API_KEY", "sk-test-secret")
+        monkeypatch.setenv("FACTCHECK_LLM_MAX_PAIRS", "3")
+        summary = nightly(feeds_file=str(feeds))
+        requests = len(server.requests)
+    finally:
+        server.close()
+    assert requests == 3 and summary.counts["llm_calls"] == 3 and summary.counts["llm_confirmed"] == 3
+    with session_scope(use_database) as session:
+        pairs = list(iter_pairs(session))
+    judged = [p for p in pairs if any(r["detector"] == "llm" for r in p.reasons)]
+    assert 1 <= len(judged) <= 3
+    assert all("Both cannot be true" in r["message"] for p in judged for r in p.reasons if r["detector"] == "llm")
+    assert "sk-test-secret" not in str(summary.as_dict())
