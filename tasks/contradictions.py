@@ -14,6 +14,12 @@ Score of a pair (documented in `score_pair`):
    report claiming ..." is firm about the denial. Reasons keep their unscaled weights.
 4. With publication times (`find_contradictions` passes them), a casualty-type figure that is
    higher in a later day's report is an update: the numeric reason is dropped.
+5. Ungated detectors besides the denial: called-off-vs-happened (status), exclusive causes
+   (cause), exclusive places ("all ... in X itself" vs a death in Y, location) and historic
+   records ("strongest in 100 years" vs "strongest since 1987", record).
+
+`keep_contradictions` then stores one or two representatives per conflict (`deduplicate`):
+restatements of one conflict in the same two articles are not queued for review again.
 
 Candidate pairs are formed within an event, from different sources only, and pre-filtered with
 an inverted index on lemmas, names and happening classes, so an event is never scored blindly
@@ -22,15 +28,16 @@ all-vs-all.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from factcheck.tasks.detectors import cause, dates, negation, numeric, status
+from factcheck.tasks.detectors import cause, dates, location, negation, numeric, record, status
 from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features, is_hedged, lemmas_of, subject_overlap
 from factcheck.tasks.models import Claim, ClaimRef, Evidence, PairScore, Reason
 
-DETECTOR_VERSION = "rules-1"
+DETECTOR_VERSION = "rules-2"
 MIN_SUBJECT_OVERLAP = 0.08
 HEDGE_FACTOR = 0.8
 DEFAULT_THRESHOLD = 0.5
@@ -54,6 +61,8 @@ _UNGATED: tuple[Callable[[Claim, Claim], Reason | None], ...] = (
     negation.detect_denial,
     status.detect_called_off,
     cause.detect,
+    location.detect,
+    record.detect,
 )
 
 
@@ -189,11 +198,106 @@ def score_candidates(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRe
     ]
 
 
+# How many pairs of one conflict group `deduplicate` keeps (see there).
+KEEP_PER_CONFLICT = 2
+
+_DENIED_CLASS_RE = re.compile(r"^denies the (.+?) \(")
+_TRAILING_PARENS_RE = re.compile(r"\(([^()]*)\)\s*$")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _evidence_key(evidence: tuple[Evidence, ...]) -> str:
+    words = [lemmas_of(e.text.lower()) for e in evidence]
+    return " ".join(sorted(w for ws in words for w in ws))
+
+
+def conflict_key(reason: Reason) -> tuple[str, str]:
+    """What a reason is about, independent of the sentences' wording: (detector, topic).
+
+    Two stored pairs of one event and one pair of articles with the same conflict key restate the
+    same conflict (a lead and a later paragraph, a summary and the body): the same denied
+    happening, the same two figures, the same two dates, the same opposed outcome.
+    """
+    msg = reason.message
+    if reason.detector == negation.DENIAL:
+        m = _DENIED_CLASS_RE.match(msg)
+        if m:
+            return reason.detector, "class:" + m.group(1)
+        m = _TRAILING_PARENS_RE.search(msg)
+        return reason.detector, ("words:" + m.group(1)) if m and "denies" in msg else "report"
+    if reason.detector == numeric.NAME:
+        nums = [n.replace(",", "") for e in reason.evidence_a + reason.evidence_b for n in _NUMBER_RE.findall(e.text)]
+        return reason.detector, " ".join(sorted(nums))
+    if reason.detector == status.NAME:
+        m = _TRAILING_PARENS_RE.search(msg)
+        return reason.detector, (m.group(1).split(";")[0] if m else msg.split("(")[-1])
+    if reason.detector in (cause.NAME, dates.NAME):
+        head = msg.split(":")[0]
+        return reason.detector, head + "|" + "|".join(sorted((_evidence_key(reason.evidence_a), _evidence_key(reason.evidence_b))))
+    return reason.detector, "|".join(sorted((_evidence_key(reason.evidence_a), _evidence_key(reason.evidence_b))))
+
+
+def _directness(item: tuple[ClaimRef, ClaimRef, PairScore]) -> tuple:
+    """Rank inside a conflict group: higher score, then more shared words (the two sentences are
+    most plainly about the same thing), then shorter sentences (the most direct wording)."""
+    x, y, s = item
+    return (-s.score, -round(subject_overlap(x.claim, y.claim), 3), len(x.claim.text) + len(y.claim.text),
+            x.claim_id, y.claim_id)
+
+
+def deduplicate(
+    found: Iterable[tuple[ClaimRef, ClaimRef, PairScore]], keep: int = KEEP_PER_CONFLICT
+) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
+    """One or two representatives per conflict instead of every restatement of it.
+
+    Product decision: a reviewer judges a conflict, not each sentence pair that expresses it. Pairs
+    are grouped by event, the two articles (either order) and the strongest reason's
+    `conflict_key` (same detector, same denied happening / same figures / same dates / same
+    opposed outcome). In each group the `keep` most explicit pairs survive (highest score, then
+    most shared words, then shortest sentences); the others are restatements and are dropped.
+    Pairs from different article pairs are never merged: each outlet's account is its own item.
+    """
+    groups: dict[tuple, list[tuple[ClaimRef, ClaimRef, PairScore]]] = defaultdict(list)
+    for item in found:
+        x, y, s = item
+        top = max(s.reasons, key=lambda r: r.weight)
+        groups[(x.event_id, _sides(x, y, top), *conflict_key(top))].append(item)
+    out: list[tuple[ClaimRef, ClaimRef, PairScore]] = []
+    for items in groups.values():
+        items.sort(key=_directness)
+        kept: list[tuple[ClaimRef, ClaimRef, PairScore]] = []
+        seen: set[int] = set()
+        for item in items:
+            x, y, _s = item
+            if len(kept) < keep or (x.claim_id not in seen and y.claim_id not in seen):
+                kept.append(item)
+                seen.update((x.claim_id, y.claim_id))
+        out.extend(kept)
+    return out
+
+
+def _sides(x: ClaimRef, y: ClaimRef, top: Reason) -> tuple:
+    """The two articles of a pair; for a denial ordered (denier, reporter), else unordered."""
+    if top.detector == negation.DENIAL:
+        x_denies = negation.denial_of(x.claim.text) is not None
+        y_denies = negation.denial_of(y.claim.text) is not None
+        if x_denies != y_denies:
+            return (x.article_id, y.article_id) if x_denies else (y.article_id, x.article_id)
+    return tuple(sorted((x.article_id, y.article_id)))
+
+
 def keep_contradictions(
     scored: Iterable[tuple[ClaimRef, ClaimRef, PairScore]], threshold: float = DEFAULT_THRESHOLD
 ) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
-    """The pairs at or above `threshold` that have a reason, strongest first."""
+    """The pairs at or above `threshold` that have a reason, deduplicated, strongest first.
+
+    Restatements of one conflict (same event, same two articles, same detector and same
+    normalised evidence) are reduced to the `KEEP_PER_CONFLICT` most explicit pairs by
+    `deduplicate`, so reviewers see each conflict once or twice rather than once per sentence
+    that repeats it.
+    """
     found = [t for t in scored if t[2].score >= threshold and t[2].reasons]
+    found = deduplicate(found)
     found.sort(key=lambda t: (-t[2].score, t[0].claim_id, t[1].claim_id))
     return found
 

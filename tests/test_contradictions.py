@@ -44,7 +44,7 @@ def one(text: str, published: datetime | None = MON) -> Claim:
 
 
 def test_detector_version_is_set():
-    assert DETECTOR_VERSION == "rules-1"
+    assert DETECTOR_VERSION == "rules-2"
 
 
 def test_denial_of_talks_scores_high_even_with_few_shared_words():
@@ -252,3 +252,61 @@ def test_exclusive_cause_pair_scores_above_threshold():
     s = score_pair(claim("The summit collapsed after coastguards seized a Pellish trawler, two envoys said."),
                    claim("Marr said the meeting had been put back only because the host had caught flu."))
     assert s.score >= 0.5 and s.reasons[0].detector == "cause"
+
+
+# --- deduplication of restatements (rules-2) ----------------------------------------------------
+
+from factcheck.tasks.contradictions import conflict_key, deduplicate, keep_contradictions  # noqa: E402
+from factcheck.tasks.models import PairScore, Reason  # noqa: E402
+
+
+def _scored(pairs):
+    return [(x, y, score_pair(x.claim, y.claim)) for x, y in pairs]
+
+
+def test_deduplicate_keeps_representatives_of_one_restated_denial():
+    # Two deniers and two reports of one meeting, one pair of articles: four sentence pairs, one conflict.
+    d1 = ref(1, '"There was no meeting in Corvath or anywhere else," a Velmar spokeswoman said.', "V", 10)
+    d2 = ref(2, '"You cannot cancel a summit that never existed," the Velmar spokeswoman added.', "V", 10)
+    r1 = ref(3, "Envoys of Ostland and Velmar were due to meet in Corvath on Thursday, officials said.", "O", 20)
+    r2 = ref(4, "The Corvath meeting between Ostland and Velmar envoys had been scheduled for weeks.", "O", 20)
+    scored = _scored([(d1, r1), (d1, r2), (d2, r1), (d2, r2)])
+    assert all(s.score >= 0.5 for _x, _y, s in scored)
+    kept = keep_contradictions(scored)
+    assert 1 <= len(kept) < 4
+    covered = {x.claim_id for x, _y, _s in kept} | {y.claim_id for _x, y, _s in kept}
+    assert len(covered) >= 3  # the kept pairs still show most of the sentences involved
+
+
+def test_deduplicate_does_not_merge_different_article_pairs_or_conflicts():
+    a = ClaimRef(1, 10, 1, "A", one("The blast at the Orvik depot killed 14 people, police said."))
+    b = ClaimRef(2, 20, 1, "B", one("The explosion at the Orvik depot killed 31 people, the mayor said."))
+    c = ClaimRef(3, 30, 1, "C", one("The explosion at the Orvik depot killed 22 people, a hospital said."))
+    scored = _scored([(a, b), (a, c)])
+    assert len(keep_contradictions(scored)) == len([t for t in scored if t[2].score >= 0.5]) == 2
+
+
+def test_conflict_key_ignores_wording_but_keeps_figures():
+    r1 = Reason("numeric", "killed 14 vs killed 31", 0.8)
+    assert conflict_key(r1)[0] == "numeric"
+    d1 = Reason("denial", "denies the talks (There were no) that the other reports", 0.85)
+    d2 = Reason("denial", "denies the talks (never existed) that the other reports", 0.85)
+    assert conflict_key(d1) == conflict_key(d2)
+
+
+def test_deduplicate_prefers_the_higher_score():
+    x = ref(1, "Envoys were due to meet in Corvath on Thursday.", "A", 10)
+    y = ref(2, '"There were no talks in Corvath," a Velmar spokeswoman said.', "B", 20)
+    z = ref(3, "Talks between the envoys were planned in Corvath, a diplomat said.", "A", 10)
+    w = ref(4, '"There was no meeting," the Velmar spokeswoman added.', "B", 20)
+    reason = Reason("denial", "denies the talks (no) that the other reports", 0.85)
+    items = [(x, y, PairScore(0.9, (reason,))), (z, w, PairScore(0.6, (reason,))), (x, w, PairScore(0.7, (reason,)))]
+    kept = deduplicate(items, keep=1)
+    assert kept[0][2].score == 0.9
+    assert (x, w, PairScore(0.7, (reason,))) not in kept  # both its sentences already shown
+
+
+def test_record_and_location_run_through_score_pair():
+    s = score_pair(claim("All six victims died in Tarvo itself, the prefect told reporters."),
+                   claim("In Morrel, a hamlet 15 km to the south, a shepherd was killed by falling rocks."))
+    assert s.score >= 0.5 and s.reasons[0].detector == "location"

@@ -686,3 +686,139 @@ def test_cause_due_to_meet_is_a_schedule_not_a_cause():
     s1 = "Envoys had been due to meet in Porlock on Monday, the officials said."
     s2 = "The meeting had been postponed only because the chairman had caught flu."
     assert cause.detect(claim(s1), claim(s2)) is None
+
+
+# --- rules-2 additions: fictional sentences written for these tests -----------------------------
+
+from datetime import datetime, timezone  # noqa: E402
+
+from factcheck.tasks.claims import claims_from_statement  # noqa: E402
+from factcheck.tasks.detectors import location, record  # noqa: E402
+from factcheck.tasks.detectors.text import features as _features  # noqa: E402
+from factcheck.tasks.detectors.text import part_vs_whole  # noqa: E402
+
+_PUB = datetime(2031, 5, 14, 9, 0, tzinfo=timezone.utc)
+
+
+def stated(text: str) -> Claim:
+    found = claims_from_statement(text, _PUB)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_phrasal_verb_go_back_is_return():
+    assert "return" in _features("Some miners had gone back to the pits.").content
+    assert "back" not in _features("Some miners had gone back to the pits.").content
+
+
+def test_phrase_going_through_the_draft_is_talks():
+    assert "talks" in _features("Their lawyers have been going through the draft line by line in Pellam.").classes
+    assert "talks" not in _features("The lorry went through the tunnel at noon.").classes
+
+
+def test_denial_paraphrased_return_to_work():
+    a = claim("The ferry company said some deckhands returned to work on Sunday.")
+    b = claim("Union leader Ada Morrow denied that any deckhands had gone back to work.")
+    r = negation.detect_denial(a, b)
+    assert r is not None and r.detector == "denial"
+
+
+def test_denial_return_to_work_not_matched_by_return_to_talks():
+    a = claim("The two sides went back into talks at the ministry on Friday.")
+    b = claim("Union leader Ada Morrow denied that any deckhands had gone back to work.")
+    assert negation.detect_denial(a, b) is None
+
+
+def test_exhaustive_denial_meets_paraphrased_negotiation():
+    a = claim('"Our clerks and theirs have been going through the fisheries text in Ostra since May," the minister said.')
+    b = claim("The Velmar cabinet said it had held no negotiations of any kind with Kessia this year.")
+    r = negation.detect_denial(a, b)
+    assert r is not None and r.weight >= 0.8
+
+
+def test_non_exhaustive_denial_needs_a_link():
+    a = claim('"Our clerks and theirs have been going through the fisheries text in Ostra since May," the minister said.')
+    b = claim("The Velmar cabinet said its envoys had held no negotiations with Kessia about the border fence.")
+    assert negation.detect_denial(a, b) is None
+
+
+def test_denial_repeated_inside_a_report_is_not_a_conflict():
+    a = claim("Velmar on Monday rejected the claim, saying talks had never taken place.")
+    b = claim("Kessia's premier hit back at Velmar's insistence that no talks ever took place, calling it absurd.")
+    assert negation.detect_denial(a, b) is None or negation.detect_denial(a, b).weight > 0.8
+
+
+def test_denied_intention_needs_a_stated_intention():
+    denial = claim("Orvik said it had no plans to close any depots after the merger.")
+    price = claim("Orvik shares rose 4 per cent to close at 12 crowns after the merger was announced.")
+    plan = claim("Orvik's finance chief said 12 depots would close after the merger.")
+    assert negation.detect_denial(denial, price) is None
+    assert negation.detect_denial(denial, plan) is not None
+
+
+def test_denial_scoped_to_another_time_is_not_a_conflict():
+    a = claim("We complained about open flames near the silos in the summer, the foreman said.")
+    b = claim("There were no open flames near the silos that night, the owner said.")
+    assert negation.detect_denial(a, b) is None
+
+
+def test_numeric_part_vs_whole_employment():
+    assert part_vs_whole("The depot, which serves Orvik's northern stores, employs about 300 people.",
+                         "Orvik, founded in 1911, employs about 9,000 people.")
+    assert not part_vs_whole("The depot employs about 300 people.", "The depot employs about 500 people.")
+
+
+def test_numeric_figure_words_of_another_figure_are_not_context():
+    a = stated("The lira weakened 0.8 per cent against the euro after the announcement.")
+    b = stated("The hike, to 3.5 per cent, means a family with a 100,000 lira mortgage pays about 90 lira more a month.")
+    assert numeric.detect(a, b) is None
+
+
+def test_numeric_aftershock_vs_quake_not_compared():
+    a = stated("A magnitude 4.2 aftershock shook Tarvo at dawn.")
+    b = stated("The earthquake, of magnitude 5.9, was felt across the Tarvo valley.")
+    assert numeric.detect(a, b) is None
+
+
+def test_status_attributive_closing_is_not_a_closure():
+    hits = status.status_hits("The bid is a 30 per cent premium to Orvik's closing price on Monday.")
+    assert not [h for h in hits if h.axis == "open"]
+    assert [h for h in status.status_hits("Orvik closed the depot on Monday.") if h.axis == "open"]
+
+
+def test_location_exclusive_place_conflicts_with_other_place():
+    a = claim("All six victims died in Tarvo itself, the prefect said.")
+    b = claim("In Morrel, a hamlet 15 km to the south, a shepherd was killed by falling rocks.")
+    r = location.detect(a, b)
+    assert r is not None and r.detector == "location"
+
+
+def test_location_places_that_add_up_are_not_a_conflict():
+    a = claim("Four people died in Tarvo, the prefect said.")
+    b = claim("In Morrel, a hamlet 15 km to the south, a shepherd was killed by falling rocks.")
+    assert location.detect(a, b) is None
+
+
+def test_location_different_happening_is_not_a_conflict():
+    a = claim("All six victims died in Tarvo itself, the prefect said.")
+    b = claim("In Morrel, twelve people were evacuated from a school.")
+    assert location.detect(a, b) is None
+
+
+def test_record_span_further_back_than_since_year():
+    a = stated("It was the wettest month recorded in Ostland in more than 80 years, the agency said.")
+    b = stated("The month was the wettest in the southern valleys since 2002, when floods swept the region.")
+    r = record.detect(a, b)
+    assert r is not None and r.detector == "record"
+
+
+def test_record_consistent_spans_are_not_a_conflict():
+    a = stated("It was the wettest month recorded in Ostland in 20 years, the agency said.")
+    b = stated("The month was the wettest in the southern valleys since 2002, when floods swept the region.")
+    assert record.detect(a, b) is None
+
+
+def test_record_different_superlatives_are_not_compared():
+    a = stated("It was the wettest month recorded in Ostland in more than 80 years, the agency said.")
+    b = stated("The month was the hottest in the southern valleys since 2002, the agency said.")
+    assert record.detect(a, b) is None

@@ -77,6 +77,35 @@ _ATTRIBUTED_DENIAL = re.compile(r"\b(?:insistence|insisting|assertion|claim|clai
 _MODALS = frozenset({"would", "could", "should", "might", "may", "cannot", "can't", "couldn't", "wouldn't", "shouldn't"})
 _CLAUSE_END = re.compile(r"[;\"()]|,\s+(?:but|while|although|though)\b|\.(?:\s|$)")
 _REPORTISH = lemmas_of("report reported according cite citing newspaper paper")
+# An exhaustive denial rules out every happening of its kind, whatever words the report uses.
+_EXHAUSTIVE = re.compile(r"\b(?:of\s+any\s+(?:kind|sort|form)|at\s+any\s+(?:point|time|stage)|whatsoever|at\s+all)\b", re.I)
+# A denied intention ("no plans to close stores") conflicts only with a stated intention.
+_INTENTION_DENIAL = re.compile(r"\bno\s+(?:plans?|intention|intentions|intent)\s+to\b", re.I)
+_INTENT_WORDS = frozenset({"would", "will", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "set", "to", "'ll"})
+# Times that scope a statement: a denial about "that morning" says nothing about "the spring".
+_TIME_SCOPE = re.compile(
+    r"\b(?:that|this|the\s+same)\s+(morning|afternoon|evening|night|day|week|month|year)\b"
+    r"|\bin\s+the\s+(spring|summer|autumn|winter|past|morning|afternoon|evening|night)\b"
+    r"|\b(?:last|next)\s+(spring|summer|autumn|winter|year|month|week)\b"
+    r"|\bin\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def _time_scopes(text: str) -> set[str]:
+    return {next(g for g in m.groups() if g).lower() for m in _TIME_SCOPE.finditer(text)}
+
+
+def _intent_near(f: Features, lemma_set: set[str]) -> bool:
+    """Is one of `lemma_set` stated as an intention ("would close", "plans to close")?"""
+    toks = f.tokens
+    for i, t in enumerate(toks):
+        if t.kind == "word" and t.lemma in lemma_set and not t.negated:
+            if any(x.lower in _INTENT_WORDS for x in toks[max(0, i - 3) : i] if x.lower != "to") or (
+                i >= 2 and toks[i - 1].lower == "to" and toks[i - 2].lemma in lemmas_of("plan intend set aim want")
+            ):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -176,6 +205,8 @@ def denial_of(text: str) -> Denial | None:
     if cue is None:
         return None
     short = len([w for w in f.content if w not in GENERIC_LEMMAS]) <= 3
+    if heads and _EXHAUSTIVE.search(s, cue[0]):
+        existential = True  # "no negotiations of any kind", "had not met at any point": nothing of the sort
     if _ATTRIBUTED_DENIAL.search(s[max(0, cue[0] - 30) : cue[0]]):
         return None  # "hit back at X's insistence that no talks took place": someone else's denial
     return Denial(frozenset(heads), frozenset(lemmas), cue, m is not None, short, existential)
@@ -285,13 +316,33 @@ def _denial_one_way(denier: Claim, reporter: Claim) -> Reason | None:
         ev = (Evidence(reporter.text[s:e], s, e),) if e > s else ()
         return Reason(DENIAL, f"denies the {cls.replace('_', ' ')} ({cue_text}) that the other reports", 0.85, cue_ev, ev)
     shared = {w for w in d.lemmas & fr.content if w not in GENERIC_LEMMAS}
-    if len(shared) >= 2 and not (other is not None and shared <= other.lemmas):
+    if len(shared) >= 2 and not (other is not None and shared <= other.lemmas) and _lemma_denial_applies(
+        denier.text, fd, fr, shared
+    ):
         return Reason(DENIAL, f"denies ({cue_text}) what the other states ({', '.join(sorted(shared))})", 0.6,
                       cue_ev, _find(fr, shared, set()))
     if d.of_report and reported and (names or extra):
         weight = 0.55 if _REPORTISH & fr.content else 0.4
         return Reason(DENIAL, f"dismisses a report ({cue_text}) of what the other states", weight, cue_ev, ())
     return None
+
+
+def _lemma_denial_applies(denier_text: str, fd: Features, fr: Features, shared: set[str]) -> bool:
+    """Checks for a denial matched on shared words rather than a happening class.
+
+    - the reporter negates the same words itself ("hit back at X's insistence that no talks took
+      place" repeats the denial, it does not contradict it);
+    - a denied intention ("no plans to close stores") meets only a stated intention ("40 stores
+      would close"), not a price that "closed" higher;
+    - both sides name the time they speak of and the times differ ("no hot work that morning"
+      vs "warned about hot work in the spring").
+    """
+    if any(t.negated and t.lemma in shared for t in fr.tokens):
+        return False
+    if _INTENTION_DENIAL.search(denier_text) and not _intent_near(fr, shared):
+        return False
+    ta, tb = _time_scopes(fd.text), _time_scopes(fr.text)
+    return not (ta and tb and not (ta & tb))
 
 
 def _find(f: Features, lemma_set: set[str] | frozenset[str], classes: set[str] | frozenset[str]) -> tuple[Evidence, ...]:

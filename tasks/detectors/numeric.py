@@ -24,6 +24,7 @@ from factcheck.tasks.detectors.text import (
     features,
     lemma,
     lemmas_of,
+    part_vs_whole,
     window_lemmas,
 )
 from factcheck.tasks.models import Claim, Evidence, Quantity, Reason
@@ -180,7 +181,7 @@ def _prepare(claim: Claim) -> list[_Q]:
         before = f.text[max(0, q.start - 20) : q.start]
         q_eff = q if "estimated" not in q.text.lower() or q.approx != "exact" else _about(q)
         lo, hi = _interval(q_eff, factor, before)
-        skip = _ROLE_WORDS | _UNIT_LEMMAS | GENERIC_LEMMAS
+        skip = _ROLE_WORDS | _UNIT_LEMMAS | GENERIC_LEMMAS | _other_figure_words(f, claim.numbers, q)
         local = frozenset(x for x in near if not x.startswith("E:") and x not in skip) | (
             {counted} if counted and counted not in skip else set()
         )
@@ -197,6 +198,17 @@ def _prepare(claim: Claim) -> list[_Q]:
         out.append(_Q(q, unit, kind, lo, hi, local, ents, role_span, counted, noun, modifier, lemma(r.group(1)) if r else "",
                       past, total))
     return out
+
+
+def _other_figure_words(f: Features, numbers: tuple[Quantity, ...], q: Quantity) -> frozenset[str]:
+    """Words that belong to the sentence's other figures ("a 2 million crown loan"): they describe
+    those figures, not this one, so they are no context for it."""
+    out = set()
+    for o in numbers:
+        if o is q or (o.start <= q.start < o.end):
+            continue
+        out.update(t.lemma for t in f.tokens if o.start <= t.start < o.end and t.kind == "word")
+    return frozenset(out)
 
 
 def _norm_change(lem: str) -> str:
@@ -256,7 +268,7 @@ def _comparable(x: _Q, y: _Q, a: Features, b: Features) -> bool:
         return False  # "the Leeds plant employs 400" vs "the Hull plant employs 250"
     if x.modifier and y.modifier and x.modifier != y.modifier and x.modifier not in b.content and y.modifier not in a.content:
         return False  # "a 6.1 earthquake" vs "a 4.8 aftershock"
-    if not (x.kind or y.kind) and (
+    if (not (x.kind or y.kind) or (x.kind == y.kind == x.counted and not (x.noun or y.noun))) and (
         (x.modifier and not y.modifier and x.modifier not in b.content)
         or (y.modifier and not x.modifier and y.modifier not in a.content)
     ):
@@ -427,7 +439,7 @@ def detect(a: Claim, b: Claim) -> Reason | None:
         qb = [y for y in qb if y.kind not in TOLL_KINDS and y.unit not in _MARKET_UNITS]
     if not qa or not qb:
         return None
-    if different_named_subjects(a.text, b.text):
+    if different_named_subjects(a.text, b.text) or part_vs_whole(a.text, b.text):
         return None
     fa, fb = features(a.text), features(b.text)
     conflicts = []

@@ -18,6 +18,7 @@ from factcheck.tasks.detectors.text import (
     GENERIC_LEMMAS,
     HAPPENING_CLASSES,
     NEGATION_CUES,
+    STOPWORDS,
     different_named_subjects,
     features,
     lemmas_of,
@@ -87,6 +88,8 @@ def status_hits(text: str) -> tuple[Hit, ...]:
             continue
         if any(s <= t.start < e for s, e in phrase_spans):
             continue
+        if t.lower.endswith("ing") and i + 1 < len(toks) and _attributive(toks, i):
+            continue  # "closing price", "opening ceremony": an adjective, no change of state
         before = [x for x in toks[max(0, i - 3) : i] if x.kind == "word"]
         if any(x.lemma in _BLOCKERS or x.lower in NEGATION_CUES or x.lower.endswith("n't") for x in before):
             continue
@@ -97,6 +100,15 @@ def status_hits(text: str) -> tuple[Hit, ...]:
         for axis, sign in _LEXICON[t.lemma]:
             hits.append(Hit(axis, sign, t.start, t.end, t.text))
     return tuple(hits)
+
+
+def _attributive(toks, i: int) -> bool:
+    """An -ing form used before a noun after a determiner or possessive: "the closing price",
+    "Greenhaven's closing price", "its opening hours"."""
+    nxt, prev = toks[i + 1], toks[i - 1] if i > 0 else None
+    if nxt.kind != "word" or nxt.lower in STOPWORDS or nxt.lemma in _LEXICON:
+        return False
+    return prev is not None and (prev.lower in ("the", "a", "an", "its", "their", "his", "her", "our") or prev.lower.endswith("'s"))
 
 
 def _subject(text: str, hit: Hit) -> set[str]:

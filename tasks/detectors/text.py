@@ -145,7 +145,17 @@ _PHRASE_CLASSES = [
     (re.compile(r"\b(?:broke|break|breaks|broken)\s+(?:down|up)\b|\b(?:fell|fall|falls|fallen)\s+(?:apart|through)\b"), "cancellation"),
     (re.compile(r"\b(?:put|puts|putting)\s+(?:\w+\s+)?(?:back|off)\b"), "postponement"),
     (re.compile(r"\bwalk(?:ed|s)?\s+out\b"), "labour_strike"),
+    # Working through a text together is negotiating: "going through the draft line by line",
+    # "hammering out the wording".
+    (re.compile(r"\b(?:go|goes|going|gone|went|work|works|working|worked)\s+through\s+(?:the\s+|a\s+|their\s+|its\s+)?"
+                r"(?:[a-z-]+\s+)?(?:text|draft|wording|document)s?\b"
+                r"|\b(?:hammer|hammers|hammering|hammered|thrash|thrashing|thrashed)\s+out\b"), "talks"),
 ]
+
+# Phrasal verbs that mean a plain verb: "gone back to work" is "returned to work". The first
+# word's lemma is replaced, so lexicons and overlaps see the plain verb.
+_PHRASAL = {("go", "back"): "return", ("come", "back"): "return", ("head", "back"): "return",
+            ("call", "off"): "cancel", ("put", "off"): "postpon"}
 
 HEDGE_LEMMAS = lemmas_of("would likely expected may might could reportedly allegedly claim claimed claims claiming possibly likely unconfirmed rumour")
 
@@ -264,6 +274,10 @@ def features(text: str) -> Features:
         kind = "word" if t[0].isalpha() else "num" if t[0].isdigit() else "punct"
         raw.append((t, m.start(), m.end(), kind))
     lemmas = [lemma(t[:-2] if t.lower().endswith("'s") else t) if k == "word" else "" for t, _s, _e, k in raw]
+    for i in range(len(raw) - 1):
+        plain = _PHRASAL.get((lemmas[i], raw[i + 1][0].lower()))
+        if plain is not None:
+            lemmas[i], lemmas[i + 1] = plain, ""  # the particle says nothing once the verb is plain
     ents = _entity_flags(raw)
     negs = _negation_flags(raw, lemmas)
     tokens = tuple(
@@ -416,3 +430,34 @@ def is_hedged(claim: Claim) -> bool:
     if claim.hedged:
         return True
     return any(t.lemma in HEDGE_LEMMAS for t in features(claim.text).tokens if t.kind == "word")
+
+
+# Nouns that name a part of an organisation or a site: "the centre employs 600" is not a figure
+# for the whole company.
+PART_NOUNS = lemmas_of(
+    "centre center depot plant factory site unit division branch subsidiary office warehouse mine "
+    "facility store shop outlet hub terminal workshop mill yard arm department"
+)
+
+
+def leading_part(f: Features) -> str | None:
+    """The part noun a sentence starts with ("The centre, which ...", "Its Leeds depot ..."), if any."""
+    words = [t for t in f.tokens[:4] if t.kind == "word"]
+    for t in words[:3]:
+        if t.lemma in PART_NOUNS and not t.entity:
+            return t.lemma
+        if t.lower not in ("the", "its", "their", "this", "that") and not t.entity:
+            return None
+    return None
+
+
+def part_vs_whole(a_text: str, b_text: str) -> bool:
+    """One sentence is about a part ("The centre ... employs 600"), the other about a named whole
+    ("Greenhaven ... employs 11,000") and never mentions that part."""
+    fa, fb = features(a_text), features(b_text)
+    for x, y in ((fa, fb), (fb, fa)):
+        part = leading_part(x)
+        if part and part not in y.content and leading_part(y) is None and (leading_entity(y) or y.maybe_entities):
+            return True
+    return False
+
