@@ -241,8 +241,10 @@ def _directness(item: tuple[ClaimRef, ClaimRef, PairScore]) -> tuple:
     """Rank inside a conflict group: higher score, then more shared words (the two sentences are
     most plainly about the same thing), then shorter sentences (the most direct wording)."""
     x, y, s = item
+    # Ties break on the text, not on claim ids: ids follow the order in which parallel tasks
+    # stored the articles, and the same corpus must always keep the same representative.
     return (-s.score, -round(subject_overlap(x.claim, y.claim), 3), len(x.claim.text) + len(y.claim.text),
-            x.claim_id, y.claim_id)
+            sorted((x.claim.text, y.claim.text)))
 
 
 def deduplicate(
