@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run install bench-quality clean
+.PHONY: demo test run install install-nli bench-quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## The optional NLI detector's packages. Installs the CPU build of torch when its wheel is on this
+## machine's disk; otherwise pip's default torch (a large download) is used.
+install-nli: $(STAMP)
+	@if ls /opt/wheels/torch-2.13.0+cpu*.whl >/dev/null 2>&1; then \
+		$(BIN)/python -m pip install --quiet /opt/wheels/torch-2.13.0+cpu*.whl; fi
+	$(BIN)/python -m pip install --quiet -e '.[test,nli]'
 
 ## Run the whole pipeline over the bundled demo corpus (offline), print the pairs found.
 demo: $(STAMP)

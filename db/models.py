@@ -118,7 +118,7 @@ class Event(Base):
     last_published_at: Mapped[datetime | None] = mapped_column(index=True)
     # Detector version its pairs were last computed with; NULL when articles joined since, so
     # a run that crashed before detection finishes the job on the next run.
-    pairs_version: Mapped[str | None] = mapped_column(String(40))
+    pairs_version: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     articles: Mapped[list[Article]] = relationship(back_populates="event")
@@ -188,7 +188,7 @@ class ClaimPair(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    detector_version: Mapped[str] = mapped_column(String(40))
+    detector_version: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(String(200))

@@ -10,7 +10,7 @@ from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows import progress
-from factcheck.tasks import contradictions
+from factcheck.tasks import rescoring
 from factcheck.tasks.steps import (
     CLAIMS_VERSION,
     detect_pairs_task,
@@ -50,7 +50,8 @@ def analyze() -> AnalyzeSummary:
     event, events whose pairs are stale), so a run that crashed half-way is finished by the next.
     """
     logger = get_run_logger()
-    url = Settings().database()
+    settings = Settings()
+    url = settings.database()
     summary = AnalyzeSummary()
 
     with session_scope(url) as session:
@@ -65,7 +66,7 @@ def analyze() -> AnalyzeSummary:
     summary.events_updated = len(grouping.touched_events) - grouping.new_events
 
     with session_scope(url) as session:
-        event_ids = store.events_needing_pairs(session, contradictions.DETECTOR_VERSION)
+        event_ids = store.events_needing_pairs(session, rescoring.detector_version(settings))
     progress.start("events", len(event_ids))
     futures = [detect_pairs_task.submit(chunk) for chunk in _chunks(event_ids, EVENT_BATCH)]
     summary.new_pairs = sum(f.result().new_pairs for f in futures)

@@ -20,6 +20,22 @@ class Rescorer(Protocol):
     def rescore(self, scored: Sequence[tuple[Claim, Claim, PairScore]]) -> list[PairScore]: ...
 
 
+def detector_version(settings: Settings) -> str:
+    """The rule version plus the configured models, stored with each pair.
+
+    Events analysed with another combination count as stale, so switching a model on or off
+    re-analyses them on the next run (reviewers' verdicts are kept).
+    """
+    from factcheck.tasks.contradictions import DETECTOR_VERSION
+
+    parts = [DETECTOR_VERSION]
+    if settings.nli_model:
+        parts.append(f"nli:{settings.nli_model.rstrip('/').rsplit('/', 1)[-1]}")
+    if settings.llm_base_url and settings.llm_model:
+        parts.append(f"llm:{settings.llm_model}")
+    return "+".join(parts)[:200]
+
+
 def nli_rescorer(settings: Settings) -> Rescorer | None:
     if not settings.nli_model:
         return None

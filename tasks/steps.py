@@ -267,7 +267,7 @@ def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
                 session,
                 event_id,
                 [(a.claim_id, b.claim_id, score) for a, b, score in found],
-                contradictions.DETECTOR_VERSION,
+                rescoring.detector_version(settings),
             )
         progress.advance("events")
     return DetectionOutcome(new_pairs, claims_seen)

@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('first_published_at', sa.DateTime(), nullable=True),
     sa.Column('last_published_at', sa.DateTime(), nullable=True),
-    sa.Column('pairs_version', sa.String(length=40), nullable=True),
+    sa.Column('pairs_version', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
@@ -129,7 +129,7 @@ def upgrade() -> None:
     sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
-    sa.Column('detector_version', sa.String(length=40), nullable=False),
+    sa.Column('detector_version', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('reviewer', sa.String(length=200), nullable=True),
