@@ -157,3 +157,22 @@ def test_an_llm_judge_on_loopback_confirms_pairs_within_its_cost_cap(prefect_har
     assert 1 <= len(judged) <= 3
     assert all("Both cannot be true" in r["message"] for p in judged for r in p.reasons if r["detector"] == "llm")
     assert "sk-test-secret" not in str(summary.as_dict())
+
+
+def test_a_configured_nli_model_rescores_pairs_in_a_real_run(prefect_harness, use_database, demo_feeds, monkeypatch, tmp_path):
+    test_nli = pytest.importorskip("test_nli", reason="NLI test helpers")
+    if test_nli.torch is None or test_nli.transformers is None:
+        pytest.skip("torch/transformers missing: install the nli extra to run the NLI pipeline test")
+    from factcheck.flows.nightly import nightly
+    from factcheck.tasks.contradictions import DETECTOR_VERSION
+
+    _site, feeds = demo_feeds
+    model = test_nli.make_model(tmp_path / "tiny-nli", test_nli.STANDARD, bias={"contradiction": 10.0})
+    monkeypatch.setenv("FACTCHECK_NLI_MODEL", model)
+    monkeypatch.setenv("FACTCHECK_NLI_DEVICE", "cpu")
+    nightly(feeds_file=str(feeds))
+    with session_scope(use_database) as session:
+        pairs = list(iter_pairs(session))
+        versions = set(session.scalars(select(ClaimPair.detector_version)))
+    assert pairs and versions == {f"{DETECTOR_VERSION}+nli:tiny-nli"}
+    assert all(any(r["detector"] == "nli" for r in p.reasons) for p in pairs)
