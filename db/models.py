@@ -59,7 +59,7 @@ class Base(DeclarativeBase):
 
 
 class Feed(Base):
-    """One feed URL and its fetch state (conditional GET validators, failure streak)."""
+    """One feed URL and its fetch state (conditional GET validators, failure streak, back-off)."""
 
     __tablename__ = "feeds"
 
@@ -76,6 +76,11 @@ class Feed(Base):
     last_fetched_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Back-off (tasks/backoff.py): weighted failures since the last success, when the feed is
+    # due again (NULL: now), and when it was disabled after too many consecutive failures.
+    failure_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    next_fetch_at: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
 
 
 class Run(Base):

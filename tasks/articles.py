@@ -33,7 +33,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
-from factcheck.tasks.http import FetchError, get_bytes
+from factcheck.tasks.http import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying
 from factcheck.tasks.models import Article, BodySource, FeedEntry, PageFetch
 
 __all__ = [
@@ -97,10 +97,12 @@ def canonical_url(url: str) -> str:
 # --- fetching --------------------------------------------------------------------------------
 
 
-def fetch_page(client: httpx.Client, url: str, *, max_bytes: int) -> PageFetch:
-    """GET an article page. Problems are reported in `error`, never raised."""
+def fetch_page(client: httpx.Client, url: str, *, max_bytes: int, retry: RetryPolicy = NO_RETRY) -> PageFetch:
+    """GET an article page (with `retry` for timeouts, 429 and 5xx). Problems are reported in
+    `error`, never raised."""
     try:
-        response = get_bytes(client, url, headers={"Accept": HTML_ACCEPT}, max_bytes=max_bytes)
+        response = get_bytes_retrying(client, url, headers={"Accept": HTML_ACCEPT}, max_bytes=max_bytes,
+                                      policy=retry)
     except FetchError as exc:
         return PageFetch(url=url, final_url=None, http_status=None, content_type=None,
                          body=None, error=str(exc))

@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from factcheck.tasks.articles import canonical_url
-from factcheck.tasks.http import FetchError, get_bytes
+from factcheck.tasks.http import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying, parse_retry_after
 from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
 
 __all__ = ["NotAFeed", "fetch_feed", "html_to_text", "parse_feed"]
@@ -46,12 +46,14 @@ def fetch_feed(
     etag: str | None,
     last_modified: str | None,
     max_bytes: int,
+    retry: RetryPolicy = NO_RETRY,
 ) -> FeedFetch:
     """Conditionally GET `source.url` and parse it.
 
     The returned `etag`/`last_modified` are the validators to send next time: the server's
     new ones after a 200, and the old ones kept after a 304 or a failure (so the caller can
-    always store what it gets back).
+    always store what it gets back). `retry` retries timeouts, 429 and 5xx in place; a failed
+    fetch carries the server's Retry-After (`retry_after_s`) for the feed's back-off.
     """
     headers = {"Accept": FEED_ACCEPT}
     if etag:
@@ -59,7 +61,7 @@ def fetch_feed(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     try:
-        response = get_bytes(client, source.url, headers=headers, max_bytes=max_bytes)
+        response = get_bytes_retrying(client, source.url, headers=headers, max_bytes=max_bytes, policy=retry)
     except FetchError as exc:
         return FeedFetch(source, "failed", etag=etag, last_modified=last_modified, error=str(exc))
 
@@ -72,7 +74,8 @@ def fetch_feed(
         )
     if not 200 <= response.status_code < 300:
         return FeedFetch(source, "failed", **common, etag=etag, last_modified=last_modified,
-                         error=f"http {response.status_code}")
+                         error=f"http {response.status_code}",
+                         retry_after_s=parse_retry_after(response.headers.get("retry-after")))
     try:
         entries, warning = parse_feed(response.content, base_url=response.url,
                                       outlet=source.outlet, feed_url=source.url)

@@ -13,24 +13,36 @@ vetted IP; not worth it for a fixed list of news feeds.
 
 from __future__ import annotations
 
+import email.utils
 import ipaddress
+import random
 import socket
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 __all__ = [
+    "FetchClient",
     "FetchError",
     "FetchRefused",
+    "HostLimiter",
     "HttpResult",
     "HttpSettings",
+    "NO_RETRY",
+    "RetryPolicy",
+    "TransientFetchError",
     "check_url",
     "describe_transport_error",
     "get_bytes",
+    "get_bytes_retrying",
     "make_client",
+    "parse_retry_after",
 ]
 
 DEFAULT_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; news contradiction finder)"
@@ -46,6 +58,10 @@ class FetchRefused(FetchError):
     """The URL was refused before any connection: bad scheme or a non-public address."""
 
 
+class TransientFetchError(FetchError):
+    """A failure worth one more try: a timeout or a connection dropped mid-way."""
+
+
 @dataclass(frozen=True)
 class HttpSettings:
     """Knobs for `make_client` and `get_bytes`; frozen so it can be a Prefect task input."""
@@ -56,6 +72,7 @@ class HttpSettings:
     max_redirects: int = 5
     max_bytes: int = 5_000_000
     allow_private_addresses: bool = False
+    per_host_limit: int = 2  # concurrent requests per host name from one client (politeness)
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,41 @@ def check_url(
 # --- client ----------------------------------------------------------------------------------
 
 
+class HostLimiter:
+    """At most `limit` requests in flight per host name, shared by all threads of a client.
+
+    Politeness: a feed with 200 new entries on one site must not open 8 connections to it
+    at once. The key is the host name as written in the URL (not the resolved address), and a
+    request holds its slot until its body is read, redirects included.
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("per-host limit must be at least 1")
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        try:
+            host = (httpx.URL(url).host or "").lower()
+        except (httpx.InvalidURL, ValueError):
+            host = ""
+        with self._lock:
+            semaphore = self._slots.get(host)
+            if semaphore is None:
+                semaphore = self._slots[host] = threading.BoundedSemaphore(self.limit)
+        with semaphore:
+            yield
+
+
+class FetchClient(httpx.Client):
+    """An `httpx.Client` that carries its per-host limiter (used by `get_bytes`)."""
+
+    host_limiter: HostLimiter | None = None
+
+
 def make_client(settings: HttpSettings = HttpSettings(), *, resolver: Resolver | None = None
                 ) -> httpx.Client:
     """Build the shared client: redirects with a cap, timeouts, our UA, and the address guard.
@@ -143,7 +195,7 @@ def make_client(settings: HttpSettings = HttpSettings(), *, resolver: Resolver |
         check_url(request.url, allow_private_addresses=settings.allow_private_addresses,
                   resolver=resolve)
 
-    return httpx.Client(
+    client = FetchClient(
         follow_redirects=True,
         max_redirects=settings.max_redirects,
         timeout=httpx.Timeout(
@@ -157,6 +209,8 @@ def make_client(settings: HttpSettings = HttpSettings(), *, resolver: Resolver |
         http2=False,
         trust_env=False,  # no proxies or netrc from the environment: fetches must be predictable
     )
+    client.host_limiter = HostLimiter(settings.per_host_limit)
+    return client
 
 
 # --- fetching --------------------------------------------------------------------------------
@@ -223,8 +277,23 @@ def get_bytes(
     cost ~1000x that (~64 MB) before the check fires. `total_timeout_s` is checked between
     chunks: the read timeout alone bounds only the gap between chunks, so a server dripping
     a byte every few seconds would otherwise never end.
+
+    A client from `make_client` first waits for a free slot of its per-host limiter.
     """
-    started = time.monotonic()
+    limiter = getattr(client, "host_limiter", None)
+    with limiter.slot(url) if limiter is not None else nullcontext():
+        return _get_bytes(client, url, headers=headers, max_bytes=max_bytes, total_timeout_s=total_timeout_s)
+
+
+def _get_bytes(
+    client: httpx.Client,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None,
+    max_bytes: int,
+    total_timeout_s: float | None,
+) -> HttpResult:
+    started = time.monotonic()  # after waiting for a host slot: the wait is not the server's fault
     try:
         # Scheme and host only (no DNS): httpx would silently turn "mailto:x" into "/x".
         check_url(url, allow_private_addresses=True)
@@ -253,6 +322,92 @@ def get_bytes(
     except (httpx.InvalidURL, ValueError) as exc:  # ValueError: e.g. idna.IDNAError
         raise FetchRefused(f"invalid URL: {exc}") from exc
     except httpx.HTTPError as exc:
-        raise FetchError(describe_transport_error(client, exc)) from exc
+        message = describe_transport_error(client, exc)
+        transient = isinstance(exc, (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError,
+                                     httpx.WriteError)) or message.startswith("connection failed")
+        raise (TransientFetchError if transient else FetchError)(message) from exc
     except httpx.StreamError as exc:
         raise FetchError(f"stream error: {exc}") from exc
+
+
+# --- retries ---------------------------------------------------------------------------------
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or bad."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of one GET for transient problems: timeouts, dropped connections, 408/429/5xx.
+
+    Never for other statuses (a 404 stays a 404) nor for refusals, DNS, TLS or size errors.
+    The wait before retry n is `base_delay_s * 2**(n-1)`, jittered by ±50 %, or the server's
+    Retry-After when it sends one. A Retry-After longer than `max_delay_s` is not waited for in
+    the task: the response is returned and the feed's own back-off takes it over. No retry is
+    started once `budget_s` has passed since the first attempt (the task has a timeout too).
+    """
+
+    retries: int = 2
+    base_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+    budget_s: float = 120.0
+
+    def delay(self, attempt: int, retry_after: float | None, rand: float) -> float | None:
+        """Seconds to wait before retry `attempt` (1-based); None to give up."""
+        if attempt > self.retries:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_delay_s else None
+        return min(self.base_delay_s * 2 ** (attempt - 1) * (0.5 + rand), self.max_delay_s)
+
+
+NO_RETRY = RetryPolicy(retries=0)
+
+
+def get_bytes_retrying(
+    client: httpx.Client,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    max_bytes: int,
+    total_timeout_s: float | None = 60.0,
+    policy: RetryPolicy = NO_RETRY,
+    sleep: Callable[[float], None] = time.sleep,
+    rand: Callable[[], float] = random.random,
+) -> HttpResult:
+    """`get_bytes` with `policy`'s retries; returns the last response or raises the last error."""
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            result = get_bytes(client, url, headers=headers, max_bytes=max_bytes, total_timeout_s=total_timeout_s)
+        except TransientFetchError:
+            wait = policy.delay(attempt, None, rand())
+            if wait is None or time.monotonic() - started + wait > policy.budget_s:
+                raise
+        else:
+            if result.status_code not in RETRY_STATUSES:
+                return result
+            retry_after = parse_retry_after(result.headers.get("retry-after"))
+            wait = policy.delay(attempt, retry_after, rand())
+            if wait is None or time.monotonic() - started + wait > policy.budget_s:
+                return result
+        sleep(wait)

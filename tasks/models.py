@@ -51,6 +51,7 @@ class FeedFetch:
     entries: tuple[FeedEntry, ...] = ()
     warning: str | None = None  # e.g. feedparser's bozo exception when entries still parsed
     error: str | None = None  # set when status == "failed"
+    retry_after_s: float | None = None  # the server's Retry-After on a failed fetch (429/503)
 
 
 # --- articles --------------------------------------------------------------------------------

@@ -247,3 +247,24 @@ def test_html_to_text_keeps_blocks_on_lines():
             "<ul><li>five</li><li>six\u00a0 seven</li></ul>")
     assert html_to_text(html) == "One & two\nthree\nfour\nfive\nsix seven"
     assert html_to_text(None) == "" and html_to_text("plain  text") == "plain text"
+
+
+# --- retries and Retry-After ------------------------------------------------------------------
+
+
+def test_a_feed_answering_503_then_200_is_fetched_with_retries(loopback, http_client):
+    from factcheck.tasks.http import RetryPolicy
+
+    answers = iter([Route(status=503, body=b"busy"), Route(body=RSS, headers=RSS_CT)])
+    loopback.routes["/feed.xml"] = lambda _headers: next(answers)
+    result = fetch_feed(http_client, source(loopback), etag=None, last_modified=None, max_bytes=MAX,
+                        retry=RetryPolicy(retries=2, base_delay_s=0.01))
+    assert (result.status, result.http_status) == ("fetched", 200)
+    assert result.entries and len(loopback.requests_to("/feed.xml")) == 2
+
+
+def test_a_429_feed_reports_the_servers_retry_after(loopback, http_client):
+    loopback.routes["/feed.xml"] = Route(status=429, body=b"slow down", headers={"Retry-After": "3600"})
+    result = fetch(http_client, source(loopback))
+    assert (result.status, result.error, result.retry_after_s) == ("failed", "http 429", 3600.0)
+    assert len(loopback.requests_to("/feed.xml")) == 1  # no retries unless asked for

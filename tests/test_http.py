@@ -231,3 +231,140 @@ def test_settings_defaults():
     assert client.timeout.connect == 10.0 and client.timeout.read == 20.0
     assert client.follow_redirects and client.max_redirects == 5
     client.close()
+
+
+# --- retries ----------------------------------------------------------------------------------
+
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+from factcheck.tasks.articles import fetch_page  # noqa: E402
+from factcheck.tasks.http import (  # noqa: E402
+    RetryPolicy,
+    TransientFetchError,
+    get_bytes_retrying,
+    parse_retry_after,
+)
+
+FAST_RETRY = RetryPolicy(retries=2, base_delay_s=0.01)
+PAGE = b"<html><body><p>Hello</p></body></html>"
+
+
+def sequence(*routes: Route):
+    """A route spec serving `routes` in turn, then the last one for ever."""
+    served = iter(routes)
+    last = routes[-1]
+
+    def spec(_headers):
+        return next(served, last)
+
+    return spec
+
+
+def test_a_503_then_200_page_is_fetched_after_a_retry(loopback, http_client):
+    loopback.routes["/page"] = sequence(Route(503, b"busy"), Route(body=PAGE, headers={"Content-Type": "text/html"}))
+    page = fetch_page(http_client, loopback.url("/page"), max_bytes=10_000, retry=FAST_RETRY)
+    assert (page.http_status, page.error, page.body) == (200, None, PAGE)
+    assert len(loopback.requests_to("/page")) == 2
+
+
+def test_a_404_page_is_requested_exactly_once(loopback, http_client):
+    loopback.routes["/gone"] = Route(404, b"not here")
+    page = fetch_page(http_client, loopback.url("/gone"), max_bytes=10_000, retry=FAST_RETRY)
+    assert page.error == "http 404"
+    assert len(loopback.requests_to("/gone")) == 1
+
+
+def test_a_5xx_that_persists_is_tried_three_times_with_growing_jittered_waits(loopback, http_client):
+    loopback.routes["/down"] = Route(500, b"oops")
+    waits: list[float] = []
+    result = get_bytes_retrying(http_client, loopback.url("/down"), max_bytes=1000,
+                                policy=RetryPolicy(retries=2, base_delay_s=1.0), sleep=waits.append,
+                                rand=lambda: 0.9)
+    assert result.status_code == 500
+    assert len(loopback.requests_to("/down")) == 3
+    assert waits == pytest.approx([1.4, 2.8])  # 1 s, 2 s, each times (0.5 + 0.9)
+
+
+def test_a_429_with_retry_after_zero_then_200_works(loopback, http_client):
+    loopback.routes["/feed"] = sequence(Route(429, b"slow down", headers={"Retry-After": "0"}), Route(body=b"ok"))
+    waits: list[float] = []
+    result = get_bytes_retrying(http_client, loopback.url("/feed"), max_bytes=1000, policy=FAST_RETRY,
+                                sleep=waits.append)
+    assert (result.status_code, result.content, waits) == (200, b"ok", [0.0])
+
+
+def test_a_long_retry_after_is_not_waited_for_in_the_task(loopback, http_client):
+    loopback.routes["/feed"] = Route(429, b"come back tomorrow", headers={"Retry-After": "86400"})
+    waits: list[float] = []
+    result = get_bytes_retrying(http_client, loopback.url("/feed"), max_bytes=1000, policy=FAST_RETRY,
+                                sleep=waits.append)
+    assert (result.status_code, waits) == (429, [])  # left to the feed's back-off
+    assert len(loopback.requests_to("/feed")) == 1
+
+
+def test_a_timeout_is_retried_and_a_refused_connection_is_not(loopback):
+    loopback.routes["/slow-once"] = sequence(Route(body=b"late", delay=0.6), Route(body=b"on time"))
+    settings = HttpSettings(allow_private_addresses=True, read_timeout_s=0.2)
+    with make_client(settings) as client:
+        result = get_bytes_retrying(client, loopback.url("/slow-once"), max_bytes=1000, policy=FAST_RETRY)
+        assert result.content == b"on time"
+        waits: list[float] = []
+        with pytest.raises(FetchError, match="connection refused") as info:
+            get_bytes_retrying(client, closed_port_url("/x"), max_bytes=1000, policy=FAST_RETRY, sleep=waits.append)
+        assert waits == [] and not isinstance(info.value, TransientFetchError)
+
+
+def test_retry_after_parses_seconds_and_http_dates():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    assert parse_retry_after("120", now) == 120.0
+    assert parse_retry_after("Mon, 02 Mar 2026 09:00:00 GMT", now) == 3600.0
+    assert parse_retry_after("Mon, 02 Mar 2026 07:00:00 GMT", now) == 0.0  # in the past: now
+    assert parse_retry_after("soon", now) is None and parse_retry_after(None) is None
+
+
+# --- per-host limit ---------------------------------------------------------------------------
+
+
+def in_flight_recorder(hold_s: float = 0.15):
+    """A route spec that holds each request `hold_s` and records the peak number in flight."""
+    lock = threading.Lock()
+    state = {"now": 0, "peak": 0}
+
+    def spec(_headers):
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        time.sleep(hold_s)
+        with lock:
+            state["now"] -= 1
+        return Route(body=b"ok")
+
+    spec.state = state
+    return spec
+
+
+def test_with_a_limit_of_one_requests_to_one_host_never_overlap(loopback):
+    recorder = in_flight_recorder()
+    loopback.routes["/page"] = recorder
+    settings = HttpSettings(allow_private_addresses=True, per_host_limit=1)
+    with make_client(settings) as client, ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: get_bytes(client, loopback.url(f"/page?i={i}"), max_bytes=100), range(4)))
+    assert [r.content for r in results] == [b"ok"] * 4
+    assert recorder.state["peak"] == 1
+
+
+def test_with_a_limit_of_one_two_hosts_are_fetched_in_parallel(loopback):
+    recorder = in_flight_recorder(hold_s=0.3)
+    loopback.routes["/page"] = recorder
+    settings = HttpSettings(allow_private_addresses=True, per_host_limit=1)
+    urls = [loopback.url("/page", host="127.0.0.1"), loopback.url("/page", host="localhost")]
+    with make_client(settings) as client, ThreadPoolExecutor(2) as pool:
+        started = time.monotonic()
+        list(pool.map(lambda u: get_bytes(client, u, max_bytes=100), urls))
+        elapsed = time.monotonic() - started
+    assert recorder.state["peak"] == 2
+    assert elapsed < 0.55  # not 2 x 0.3 s one after the other

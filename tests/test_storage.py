@@ -159,3 +159,35 @@ def test_listing_filters_and_export_shape(database_url):
     assert set(record["claim_a"]) == {"text", "speaker", "article_url", "outlet", "published_at"}
     assert record["reasons"][0]["evidence_a"][0]["text"] == "killed 14"
     assert {record["claim_a"]["outlet"], record["claim_b"]["outlet"]} == {"Harbour Post", "Valley Times"}
+
+
+def test_feed_backoff_migration_upgrades_an_existing_0001_database(database_url):
+    from sqlalchemy import text
+
+    from factcheck.db.engine import make_engine
+    from factcheck.db.migrate import upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0001")
+    assert "failure_score" not in {c["name"] for c in inspect(engine).get_columns("feeds")}
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO feeds (url, outlet, consecutive_failures, created_at) VALUES (:u, 'Harbour Post', 2, :t)"),
+            {"u": "http://feeds.example/rss", "t": T0.replace(tzinfo=None)},
+        )
+    upgrade(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("feeds")}
+    assert {"failure_score", "next_fetch_at", "disabled_at"} <= columns
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() != "0001"
+    engine.dispose()
+
+    source = m.FeedSource("Harbour Post", "http://feeds.example/rss")
+    with session_scope(database_url) as session:
+        feed = session.scalars(select(Feed)).one()
+        assert (feed.failure_score, feed.next_fetch_at, feed.disabled_at, feed.consecutive_failures) == (0.0, None, None, 2)
+        store.save_feed_state(session, m.FeedFetch(source, "failed", 404, source.url, error="http 404"))
+    with session_scope(database_url) as session:
+        feed = session.scalars(select(Feed)).one()
+        assert (feed.consecutive_failures, feed.failure_score) == (3, 2.0)
+        assert feed.next_fetch_at is not None

@@ -1,0 +1,95 @@
+"""When to fetch a failing feed again: pure functions, no clock, no database.
+
+A feed that fails is not fetched again on every run. Each failure adds a weight to the feed's
+failure score, by kind: a *hard* error (not a feed, a refused or invalid URL, DNS, TLS, a body
+over the size cap) most, because it rarely fixes itself; an *http* error (404, 410, 429, 5xx)
+less; a *transient* one (a timeout, a dropped connection) least. The next fetch is pushed back
+by ``BASE_DELAY * 2 ** (score - 1)``, jittered by up to ±10 % (deterministically per feed and
+streak, so feeds that failed together spread out and a rerun computes the same time) and capped
+at ``MAX_DELAY`` (one day). A server's ``Retry-After`` is honoured when it asks for longer, also
+capped at a day. A success resets everything.
+
+After ``DISABLE_AFTER`` consecutive failures (about a month of daily failures) the feed is
+disabled: runs skip it until it is fetched with ``FACTCHECK_IGNORE_BACKOFF=true`` and succeeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Literal
+
+from factcheck.tasks.models import FeedFetch
+
+__all__ = [
+    "BASE_DELAY", "DISABLE_AFTER", "MAX_DELAY", "WEIGHTS", "FailureKind", "classify",
+    "delay_for", "next_fetch_at", "should_disable",
+]
+
+FailureKind = Literal["hard", "http", "transient"]
+
+WEIGHTS: dict[str, float] = {"hard": 3.0, "http": 2.0, "transient": 1.0}
+BASE_DELAY = timedelta(minutes=15)
+MAX_DELAY = timedelta(hours=24)
+DISABLE_AFTER = 30
+JITTER = 0.10
+
+# Error messages come from tasks.http / tasks.feeds; matched by prefix or fragment.
+_HARD_FRAGMENTS = (
+    "not a feed", "refused", "invalid url", "unsupported url", "dns lookup failed", "tls error",
+    "too many redirects", "response larger than", "invalid content encoding",
+)
+_TRANSIENT_FRAGMENTS = ("timed out", "connection broken", "connection failed", "stream error")
+_HTTP_STATUSES = frozenset({404, 410, 429}) | frozenset(range(500, 600))
+
+
+def classify(fetch: FeedFetch) -> FailureKind | None:
+    """The kind of a failed fetch, or None when it did not fail."""
+    if fetch.status != "failed":
+        return None
+    error = (fetch.error or "").lower()
+    if error.startswith("not a feed") or any(f in error for f in _HARD_FRAGMENTS):
+        return "hard"
+    if fetch.http_status is not None and not 200 <= fetch.http_status < 300:
+        # 404/410/429/5xx are the server answering; other 4xx (401, 403, 451) are as hard as
+        # a wrong URL: the feed will not come back by itself.
+        return "http" if fetch.http_status in _HTTP_STATUSES else "hard"
+    if any(f in error for f in _TRANSIENT_FRAGMENTS):
+        return "transient"
+    return "transient"
+
+
+def weight(kind: FailureKind) -> float:
+    return WEIGHTS[kind]
+
+
+def _jitter(key: str, consecutive: int) -> float:
+    """A factor in [1 - JITTER, 1 + JITTER), the same for the same feed and streak length."""
+    digest = hashlib.sha256(f"{key}\0{consecutive}".encode()).digest()
+    fraction = int.from_bytes(digest[:8], "big") / 2**64
+    return 1.0 - JITTER + 2 * JITTER * fraction
+
+
+def delay_for(failure_score: float, consecutive: int = 1, *, key: str = "") -> timedelta:
+    """How long to wait after a failure with this score (capped at MAX_DELAY)."""
+    if failure_score <= 0:
+        return timedelta(0)
+    exponent = min(failure_score - 1.0, 20.0)  # 2**20 * 15 min is far past the cap already
+    seconds = BASE_DELAY.total_seconds() * 2.0**exponent * _jitter(key, consecutive)
+    return min(timedelta(seconds=seconds), MAX_DELAY)
+
+
+def next_fetch_at(
+    now: datetime, failure_score: float, consecutive: int, retry_after: float | None = None, *, key: str = ""
+) -> datetime | None:
+    """When the feed is due again; None (due now) after a success (score 0)."""
+    if failure_score <= 0 and not retry_after:
+        return None
+    delay = delay_for(failure_score, consecutive, key=key)
+    if retry_after is not None and retry_after > 0:
+        delay = max(delay, min(timedelta(seconds=retry_after), MAX_DELAY))
+    return now + delay
+
+
+def should_disable(consecutive: int) -> bool:
+    return consecutive >= DISABLE_AFTER

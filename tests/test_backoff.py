@@ -1,0 +1,229 @@
+"""Failing feeds back off instead of being hammered or dropped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from loopback import LoopbackServer, Route
+from sqlalchemy import select
+
+from factcheck.db import store
+from factcheck.db.engine import session_scope
+from factcheck.db.models import Feed, RunIssue
+from factcheck.tasks import backoff
+from factcheck.tasks.feeds import fetch_feed
+from factcheck.tasks.models import FeedFetch, FeedSource
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+SOURCE = FeedSource("Harbour Post", "http://feeds.example/rss")
+
+RSS = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Post</title>'
+    b"<link>http://feeds.example/</link><description>News</description></channel></rss>"
+)
+
+
+def failed(error: str, http_status: int | None = None, retry_after: float | None = None) -> FeedFetch:
+    return FeedFetch(SOURCE, "failed", http_status, error=error, retry_after_s=retry_after)
+
+
+TIMEOUT = failed("timed out after 20s")
+NOT_FOUND = failed("http 404", 404)
+NOT_A_FEED = failed("not a feed: no RSS or Atom root element", 200)
+
+
+# --- the pure rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fetch", "kind"),
+    [
+        (NOT_A_FEED, "hard"),
+        (failed("refused non-public address 10.0.0.1 for host x"), "hard"),
+        (failed("invalid URL: no host"), "hard"),
+        (failed("dns lookup failed for feeds.example"), "hard"),
+        (failed("tls error: certificate verify failed"), "hard"),
+        (failed("connection refused"), "hard"),
+        (failed("http 403", 403), "hard"),
+        (NOT_FOUND, "http"),
+        (failed("http 410", 410), "http"),
+        (failed("http 429", 429), "http"),
+        (failed("http 503", 503), "http"),
+        (TIMEOUT, "transient"),
+        (failed("connection broken: peer closed connection"), "transient"),
+        (FeedFetch(SOURCE, "fetched", 200), None),
+        (FeedFetch(SOURCE, "not_modified", 304), None),
+    ],
+)
+def test_failures_are_classified_by_kind(fetch, kind):
+    assert backoff.classify(fetch) == kind
+
+
+def test_backoff_grows_with_consecutive_failures_and_is_capped_at_a_day():
+    score, delays = 0.0, []
+    for streak in range(1, 13):
+        score += backoff.weight("transient")
+        delays.append(backoff.next_fetch_at(NOW, score, streak, key=SOURCE.url) - NOW)
+    assert delays[0] <= timedelta(minutes=17)  # 15 minutes after the first timeout, jittered
+    assert all(b > a for a, b in zip(delays[:7], delays[1:8]))  # doubles while under the cap
+    assert max(delays) == timedelta(hours=24) == delays[-1]
+    assert backoff.delay_for(1000.0, 50) == backoff.MAX_DELAY
+
+
+def test_a_hard_error_backs_off_more_than_a_404_and_a_404_more_than_a_timeout():
+    def first_delay(fetch: FeedFetch) -> timedelta:
+        score = backoff.weight(backoff.classify(fetch))
+        return backoff.next_fetch_at(NOW, score, 1, key=SOURCE.url) - NOW
+
+    assert first_delay(NOT_A_FEED) > first_delay(NOT_FOUND) > first_delay(TIMEOUT)
+    assert first_delay(NOT_A_FEED) >= 3 * first_delay(TIMEOUT)
+
+
+def test_jitter_is_deterministic_per_feed_and_spreads_feeds():
+    one = backoff.next_fetch_at(NOW, 3.0, 2, key="http://a.example/rss")
+    assert one == backoff.next_fetch_at(NOW, 3.0, 2, key="http://a.example/rss")
+    others = {backoff.next_fetch_at(NOW, 3.0, 2, key=f"http://{i}.example/rss") for i in range(20)}
+    assert len(others) == 20
+    assert all(timedelta(minutes=54) <= t - NOW <= timedelta(minutes=66) for t in others)  # 1 h ± 10 %
+
+
+def test_retry_after_is_honoured_when_longer_and_capped_at_a_day():
+    plain = backoff.next_fetch_at(NOW, 2.0, 1, key=SOURCE.url)
+    assert backoff.next_fetch_at(NOW, 2.0, 1, 5.0, key=SOURCE.url) == plain  # shorter: our back-off wins
+    assert backoff.next_fetch_at(NOW, 2.0, 1, 7200.0, key=SOURCE.url) == NOW + timedelta(hours=2)
+    assert backoff.next_fetch_at(NOW, 2.0, 1, 10 * 86400.0, key=SOURCE.url) == NOW + timedelta(hours=24)
+
+
+def test_a_feed_is_disabled_only_after_tens_of_failures():
+    assert not backoff.should_disable(3)
+    assert not backoff.should_disable(backoff.DISABLE_AFTER - 1)
+    assert backoff.should_disable(backoff.DISABLE_AFTER)
+    assert backoff.DISABLE_AFTER >= 20
+
+
+# --- stored state --------------------------------------------------------------------------------
+
+
+def _feed(url: str) -> Feed:
+    with session_scope(url) as session:
+        feed = session.scalars(select(Feed)).one()
+        session.expunge(feed)
+    return feed
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "expected"),
+    [
+        (429, "7200", timedelta(hours=2)),
+        (503, format_datetime(datetime.now(UTC) + timedelta(hours=5), usegmt=True), timedelta(hours=5)),
+        (503, "864000", timedelta(hours=24)),  # ten days asked, one day granted
+    ],
+)
+def test_retry_after_on_a_429_or_503_feed_sets_the_next_fetch(loopback, http_client, database_url,
+                                                              status, retry_after, expected):
+    loopback.routes["/rss"] = Route(status, b"slow down", headers={"Retry-After": retry_after})
+    source = FeedSource("Harbour Post", loopback.url("/rss"))
+    fetch = fetch_feed(http_client, source, etag=None, last_modified=None, max_bytes=100_000)
+    assert (fetch.status, fetch.http_status) == ("failed", status)
+    asked = float(retry_after) if retry_after.isdigit() else expected.total_seconds()
+    assert fetch.retry_after_s == pytest.approx(asked, abs=5)  # as sent; capped when scheduling
+    before = datetime.now(UTC)
+    with session_scope(database_url) as session:
+        store.save_feed_state(session, fetch)
+    feed = _feed(database_url)
+    assert feed.next_fetch_at - before == pytest.approx(expected, abs=timedelta(seconds=10))
+    assert feed.failure_score == backoff.weight("http")
+
+
+def test_stored_backoff_grows_and_a_success_resets_it(database_url):
+    with session_scope(database_url) as session:
+        for _ in range(3):
+            store.save_feed_state(session, NOT_FOUND, now=NOW)
+    feed = _feed(database_url)
+    assert (feed.consecutive_failures, feed.failure_score) == (3, 6.0)
+    assert feed.next_fetch_at > NOW + timedelta(hours=7)  # 15 min * 2**5, jittered
+    assert feed.disabled_at is None
+    with session_scope(database_url) as session:
+        store.save_feed_state(session, FeedFetch(SOURCE, "fetched", 200, etag='"v2"'), now=NOW)
+    feed = _feed(database_url)
+    assert (feed.consecutive_failures, feed.failure_score, feed.next_fetch_at, feed.disabled_at) == (0, 0.0, None, None)
+    assert feed.etag == '"v2"'
+
+
+def test_a_feed_is_disabled_after_the_threshold_and_feeds_list_shows_it(database_url):
+    from typer.testing import CliRunner
+
+    from factcheck.flows import cli
+
+    with session_scope(database_url) as session:
+        for _ in range(backoff.DISABLE_AFTER - 1):
+            store.save_feed_state(session, TIMEOUT, now=NOW)
+    assert _feed(database_url).disabled_at is None
+    with session_scope(database_url) as session:
+        store.save_feed_state(session, TIMEOUT, now=NOW)
+        store.save_feed_state(session, TIMEOUT, now=NOW + timedelta(days=1))
+    feed = _feed(database_url)
+    assert feed.disabled_at == NOW  # disabled once, the first time the streak reached the threshold
+    assert feed.consecutive_failures == backoff.DISABLE_AFTER + 1
+    with session_scope(database_url) as session:
+        schedule = store.feed_schedule(session, SOURCE.url)
+    assert (schedule.disabled_at, schedule.consecutive_failures) == (NOW, backoff.DISABLE_AFTER + 1)
+
+    result = CliRunner().invoke(cli.app, ["feeds", "list", "--database", database_url], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "Harbour Post" in line)
+    assert "disabled" in row and str(backoff.DISABLE_AFTER + 1) in row
+
+
+# --- a real nightly run ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_feeds(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("FACTCHECK_ALLOW_PRIVATE_ADDRESSES", "true")
+    with LoopbackServer() as server:
+        server.routes["/failing"] = Route(body=RSS, headers={"Content-Type": "application/rss+xml"})
+        server.routes["/dead"] = Route(body=RSS, headers={"Content-Type": "application/rss+xml"})
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(
+            f'[[feeds]]\noutlet = "Backing Off"\nurl = "{server.url("/failing")}"\n\n'
+            f'[[feeds]]\noutlet = "Long Dead"\nurl = "{server.url("/dead")}"\n',
+            encoding="utf-8",
+        )
+        yield server, feeds
+
+
+def test_feeds_not_due_are_skipped_in_a_nightly_run_and_fetched_when_backoff_is_ignored(
+    prefect_harness, use_database, two_feeds, monkeypatch
+):
+    from factcheck.flows.nightly import nightly
+
+    server, feeds = two_feeds
+    backing_off = FeedSource("Backing Off", server.url("/failing"))
+    dead = FeedSource("Long Dead", server.url("/dead"))
+    with session_scope(use_database) as session:
+        store.save_feed_state(session, FeedFetch(backing_off, "failed", 503, error="http 503"))
+        for _ in range(backoff.DISABLE_AFTER):
+            store.save_feed_state(session, FeedFetch(dead, "failed", error="dns lookup failed for x"))
+
+    summary = nightly(feeds_file=str(feeds))
+    assert (summary.counts["feeds_deferred"], summary.counts["feeds_disabled"]) == (1, 1)
+    assert summary.counts["feeds_fetched"] == 0
+    assert server.requests == []  # neither feed was requested
+    statuses = {i["subject"]: i["status"] for i in summary.issues}
+    assert statuses[backing_off.url].startswith("skipped: backing off until ")
+    assert statuses[dead.url] == f"disabled after {backoff.DISABLE_AFTER} failures"
+    with session_scope(use_database) as session:
+        recorded = {i.subject: i.status for i in session.scalars(select(RunIssue).where(RunIssue.run_id == summary.run_id))}
+    assert recorded == statuses
+
+    monkeypatch.setenv("FACTCHECK_IGNORE_BACKOFF", "true")
+    summary = nightly(feeds_file=str(feeds))
+    assert summary.counts["feeds_fetched"] == 2
+    assert (summary.counts["feeds_deferred"], summary.counts["feeds_disabled"]) == (0, 0)
+    with session_scope(use_database) as session:
+        for feed in session.scalars(select(Feed)):
+            assert (feed.consecutive_failures, feed.failure_score, feed.next_fetch_at, feed.disabled_at) == (0, 0.0, None, None)
