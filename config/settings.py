@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     extract_time_limit_s: float = 15.0
     fetch_workers: int = Field(default=8, ge=1, le=64, description="Bound of the page-fetch thread pool.")
     max_entries_per_feed: int = Field(default=200, ge=1)
+    per_host_limit: int = Field(default=2, ge=1, le=16, description="Concurrent requests per host (politeness).")
+    fetch_retries: int = Field(default=2, ge=0, le=5, description="Retries of a GET after a timeout, 429 or 5xx.")
+    ignore_backoff: bool = Field(
+        default=False, description="Fetch feeds that are backing off or disabled after failures (manual runs)."
+    )
 
     # Analysis
     languages: list[str] = Field(
@@ -56,6 +61,13 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0)
     llm_max_pairs: int = Field(default=50, ge=0, description="Cost cap: pairs sent to the judge per run.")
     llm_min_score: float = Field(default=0.3, ge=0.0, le=1.0, description="Only pairs scoring this much are judged.")
+
+    # Scheduling and alerts (deployments, `factcheck serve`)
+    timezone: str = Field(default="UTC", description="IANA timezone of the nightly 02:00 schedule.")
+    failure_webhook_url: SecretStr | None = Field(
+        default=None, description="A failed or crashed flow run POSTs a JSON notice here (secret: may hold a token)."
+    )
+    failure_webhook_timeout_s: float = Field(default=5.0, gt=0)
 
     def database(self) -> str:
         return self.database_url.get_secret_value()

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, Run, RunIssue, utcnow
+from factcheck.tasks import backoff
 from factcheck.tasks import models as m
 
 
@@ -56,11 +57,48 @@ def feed_validators(session: Session, url: str) -> tuple[str | None, str | None]
     return (row.etag, row.last_modified) if row else (None, None)
 
 
-def save_feed_state(session: Session, fetch: m.FeedFetch) -> int:
-    """Upsert a feed's state after a fetch; a failure keeps the validators and grows the streak."""
-    now = utcnow()
+@dataclasses.dataclass(frozen=True)
+class FeedSchedule:
+    """A feed's back-off state: when it is due and whether it is disabled."""
+
+    next_fetch_at: datetime | None = None
+    disabled_at: datetime | None = None
+    consecutive_failures: int = 0
+    failure_score: float = 0.0
+    last_error: str | None = None
+
+
+def feed_schedule(session: Session, url: str) -> FeedSchedule:
+    """The stored back-off state of a feed (a feed never fetched is due now)."""
+    row = session.execute(
+        select(Feed.next_fetch_at, Feed.disabled_at, Feed.consecutive_failures, Feed.failure_score, Feed.last_error)
+        .where(Feed.url == url)
+    ).first()
+    return FeedSchedule(*row) if row else FeedSchedule()
+
+
+def save_feed_state(session: Session, fetch: m.FeedFetch, *, now: datetime | None = None) -> int:
+    """Upsert a feed's state after a fetch; a failure keeps the validators, grows the streak and
+    the failure score and pushes the next fetch back; a success resets all three (and re-enables)."""
+    now = now or utcnow()
     table = Feed.__table__
     ok = fetch.status != "failed"
+    prior = session.execute(
+        select(Feed.consecutive_failures, Feed.failure_score, Feed.disabled_at)
+        .where(Feed.url == fetch.source.url)
+        .with_for_update()
+    ).first()
+    streak, score, disabled_at = (0, 0.0, None) if ok else (1, 0.0, None)
+    next_fetch_at = None
+    if not ok:
+        kind = backoff.classify(fetch) or "transient"
+        if prior is not None:
+            streak = (prior.consecutive_failures or 0) + 1
+            score, disabled_at = prior.failure_score or 0.0, prior.disabled_at
+        score += backoff.weight(kind)
+        next_fetch_at = backoff.next_fetch_at(now, score, streak, fetch.retry_after_s, key=fetch.source.url)
+        if disabled_at is None and backoff.should_disable(streak):
+            disabled_at = now
     values: dict[str, Any] = {
         "url": fetch.source.url,
         "outlet": fetch.source.outlet,
@@ -69,7 +107,10 @@ def save_feed_state(session: Session, fetch: m.FeedFetch) -> int:
         "last_error": fetch.error,
         "last_warning": fetch.warning,
         "last_fetched_at": now,
-        "consecutive_failures": 0 if ok else 1,
+        "consecutive_failures": streak,
+        "failure_score": score,
+        "next_fetch_at": next_fetch_at,
+        "disabled_at": disabled_at,
         "created_at": now,
     }
     if ok:
@@ -78,8 +119,7 @@ def save_feed_state(session: Session, fetch: m.FeedFetch) -> int:
         values["etag"] = fetch.etag
         values["last_modified"] = fetch.last_modified
     stmt = _insert(session, table).values(**values)
-    updates = {k: stmt.excluded[k] for k in values if k not in ("url", "created_at", "consecutive_failures")}
-    updates["consecutive_failures"] = 0 if ok else table.c.consecutive_failures + 1
+    updates = {k: stmt.excluded[k] for k in values if k not in ("url", "created_at")}
     stmt = stmt.on_conflict_do_update(index_elements=["url"], set_=updates).returning(table.c.id)
     return session.execute(stmt).scalar_one()
 
@@ -241,11 +281,12 @@ def events_needing_pairs(session: Session, version: str) -> list[int]:
 
 
 def event_claims(session: Session, event_id: int) -> list[m.ClaimRef]:
-    """An event's claims rebuilt as typed data for the detectors."""
+    """An event's claims rebuilt as typed data for the detectors (retired claims, kept only for
+    their reviewed pairs at a negative position, are left out: see db/reanalysis.py)."""
     rows = session.execute(
         select(Claim, Article.outlet, Article.published_at)
         .join(Article, Claim.article_id == Article.id)
-        .where(Article.event_id == event_id)
+        .where(Article.event_id == event_id, Claim.position >= 0)
         .order_by(Claim.id)
     ).all()
     return [

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -192,6 +193,63 @@ def demo(
         out.print(pair_panel(pair))
 
 
+# --- reanalyze / serve ---------------------------------------------------------------------------
+
+
+@app.command()
+def reanalyze(
+    since: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="First publication day (UTC).")] = None,
+    until: Annotated[Optional[datetime], typer.Option(formats=["%Y-%m-%d"], help="Last publication day (UTC).")] = None,
+    database: DatabaseOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log lines too.")] = False,
+) -> None:
+    """Claims, events and pairs again for a range of publication days; verdicts are kept.
+
+    Uses the current claim extractor and detectors (see README, "Reanalysis")."""
+    from sqlalchemy.exc import OperationalError
+
+    if since and until and since > until:
+        raise fail(f"--since ({since:%Y-%m-%d}) is after --until ({until:%Y-%m-%d})", code=2)
+    if verbose:
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
+    use_database(database)
+    err.print("Starting Prefect (a temporary local server unless PREFECT_API_URL is set)…", style="dim")
+    try:
+        from factcheck.flows.reanalyze import reanalyze as reanalyze_flow
+
+        summary = reanalyze_flow(since=since.date() if since else None, until=until.date() if until else None)
+    except OperationalError as exc:
+        raise fail(db_error(exc)) from None
+    except Exception as exc:  # the flow run failed; Prefect has recorded its state
+        raise fail(f"reanalysis failed: {type(exc).__name__}: {exc}") from None
+    print_summary(summary.as_dict())
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server and its UI.")] = 4200,
+    host: Annotated[str, typer.Option(help="Address the local Prefect server listens on.")] = "127.0.0.1",
+    home: Annotated[
+        Optional[Path],
+        typer.Option(envvar="FACTCHECK_PREFECT_HOME", help="Home of the local Prefect server (default ~/.factcheck/prefect)."),
+    ] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Serve the nightly, manual and reanalyze deployments from this process (no work pool).
+
+    The nightly schedule fires, and runs can be started from the Prefect UI or with
+    `prefect deployment run`. Without PREFECT_API_URL a local Prefect server is started
+    (SQLite, UI on http://127.0.0.1:4200) and stopped on exit."""
+    from factcheck.flows.serve import ServerError
+    from factcheck.flows.serve import serve as serve_deployments
+
+    use_database(database)
+    try:
+        serve_deployments(host=host, port=port, home=home, echo=lambda line: err.print(line, highlight=False))
+    except (ServerError, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+
 # --- check ---------------------------------------------------------------------------------------
 
 
@@ -371,7 +429,7 @@ def pairs_export(
 
 @feeds_app.command("list")
 def feeds_list(database: DatabaseOpt = None) -> None:
-    """Every feed fetched so far with its last status, error and failure streak."""
+    """Every feed fetched so far with its last status, error, failure streak and back-off."""
     from sqlalchemy import select
     from rich.table import Table
     from rich.text import Text
@@ -382,12 +440,17 @@ def feeds_list(database: DatabaseOpt = None) -> None:
     with open_session(url) as session:
         feeds = session.scalars(select(Feed).order_by(Feed.outlet, Feed.url)).all()
     table = Table(title=f"{len(feeds)} feed(s)")
-    for column in ("outlet", "url", "last status", "failures", "last success", "last error"):
+    for column in ("outlet", "url", "last status", "failures", "last success", "next fetch", "last error"):
         table.add_column(column, overflow="fold")
     for feed in feeds:
         when = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never"
+        if feed.disabled_at is not None:
+            status, due = "disabled", f"disabled {feed.disabled_at:%Y-%m-%d %H:%M}"
+        else:
+            status = feed.last_status or "-"
+            due = f"{feed.next_fetch_at:%Y-%m-%d %H:%M}" if feed.next_fetch_at else "next run"
         table.add_row(
-            Text(feed.outlet), Text(feed.url), feed.last_status or "-", str(feed.consecutive_failures), when,
+            Text(feed.outlet), Text(feed.url), status, str(feed.consecutive_failures), when, due,
             Text(feed.last_error or feed.last_warning or ""),
         )
     out.print(table)

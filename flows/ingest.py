@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 
 from prefect import flow, get_run_logger
 
@@ -18,11 +19,14 @@ class IngestSummary:
     feeds_fetched: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
+    feeds_deferred: int = 0  # backing off after failures, not fetched this run
+    feeds_disabled: int = 0  # disabled after too many consecutive failures
     entries_new: int = 0
     articles_stored: int = 0
     articles_from_feed_text: int = 0
     pages_failed: int = 0
     duplicates: int = 0
+    entries_out_of_range: int = 0  # manual runs with a date range: entries published outside it
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -32,9 +36,29 @@ def _batches(entries: tuple, size: int) -> list[tuple]:
     return [entries[i : i + size] for i in range(0, len(entries), size)]
 
 
+def _in_range(
+    outcomes: list[FeedOutcome], since: datetime | None, until: datetime | None
+) -> tuple[list[FeedOutcome], int]:
+    def keep(published: datetime | None) -> bool:
+        return published is not None and (since is None or published >= since) and (until is None or published <= until)
+
+    kept = [replace(o, entries=tuple(e for e in o.entries if keep(e.published_at))) for o in outcomes]
+    dropped = sum(len(o.entries) for o in outcomes) - sum(len(o.entries) for o in kept)
+    return kept, dropped
+
+
 @flow(name="ingest")
-def ingest(feeds: list[FeedSource], run_id: int) -> IngestSummary:
-    """Fetch every feed, then every new entry's page, in bounded parallel task runs."""
+def ingest(
+    feeds: list[FeedSource],
+    run_id: int,
+    published_since: datetime | None = None,
+    published_until: datetime | None = None,
+) -> IngestSummary:
+    """Fetch every feed, then every new entry's page, in bounded parallel task runs.
+
+    With `published_since`/`published_until` (aware datetimes, inclusive) only entries whose feed
+    date falls in that range are fetched; entries without a date are skipped then too.
+    """
     logger = get_run_logger()
     summary = IngestSummary()
     progress.start("feeds", len(feeds))
@@ -47,10 +71,14 @@ def ingest(feeds: list[FeedSource], run_id: int) -> IngestSummary:
             logger.error("feed %s failed unexpectedly: %s", source.url, result)
             result = FeedOutcome(source.outlet, source.url, "failed", None, message=str(result))
         outcomes.append(result)
+    if published_since is not None or published_until is not None:
+        outcomes, summary.entries_out_of_range = _in_range(outcomes, published_since, published_until)
     for outcome in outcomes:
         summary.feeds_fetched += outcome.status == "fetched"
         summary.feeds_not_modified += outcome.status == "not_modified"
         summary.feeds_failed += outcome.status == "failed"
+        summary.feeds_deferred += outcome.status == "deferred"
+        summary.feeds_disabled += outcome.status == "disabled"
         summary.entries_new += len(outcome.entries)
 
     progress.start("pages", summary.entries_new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, runtime
@@ -14,7 +15,9 @@ from factcheck.config.settings import Settings, bundled_feeds_file
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows.analyze import analyze
+from factcheck.flows.hooks import notify_failure
 from factcheck.flows.ingest import ingest
+from factcheck.tasks.models import FeedSource
 
 
 @dataclass
@@ -39,20 +42,28 @@ def summary_markdown(summary: RunSummary) -> str:
     return "\n".join(lines)
 
 
-@flow(name="nightly")
-def nightly(feeds_file: str | None = None) -> RunSummary:
-    """Fetch the feeds in `feeds_file` (default: the bundled config/feeds.toml) and analyze."""
+def resolve_feeds_file(feeds_file: str | None, settings: Settings) -> Path:
+    return Path(feeds_file) if feeds_file else (settings.feeds_file or bundled_feeds_file())
+
+
+def run_pipeline(
+    sources: list[FeedSource],
+    *,
+    kind: str,
+    label: str,
+    published_since: datetime | None = None,
+    published_until: datetime | None = None,
+) -> RunSummary:
+    """Ingest `sources` then analyze, recorded as one row in `runs`, with a markdown artifact."""
     logger = get_run_logger()
     settings = Settings()
-    path = Path(feeds_file) if feeds_file else (settings.feeds_file or bundled_feeds_file())
-    sources = load_feeds(path)
     url = settings.database()
     with session_scope(url) as session:
-        run_id = store.start_run(session, kind="nightly", flow_run_id=str(runtime.flow_run.id or "") or None)
-    logger.info("run %d: %d feeds from %s", run_id, len(sources), path)
+        run_id = store.start_run(session, kind=kind, flow_run_id=str(runtime.flow_run.id or "") or None)
+    logger.info("run %d: %d feeds from %s", run_id, len(sources), label)
     try:
         runner = ThreadPoolTaskRunner(max_workers=settings.fetch_workers)
-        fetched = ingest.with_options(task_runner=runner)(sources, run_id)
+        fetched = ingest.with_options(task_runner=runner)(sources, run_id, published_since, published_until)
         analyzed = analyze.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))()
     except BaseException as exc:
         with session_scope(url) as session:
@@ -69,3 +80,10 @@ def nightly(feeds_file: str | None = None) -> RunSummary:
     create_markdown_artifact(key="factcheck-run-summary", markdown=summary_markdown(summary))
     logger.info("run %d finished: %s", run_id, counts)
     return summary
+
+
+@flow(name="nightly", on_failure=[notify_failure], on_crashed=[notify_failure])
+def nightly(feeds_file: str | None = None) -> RunSummary:
+    """Fetch the feeds in `feeds_file` (default: the bundled config/feeds.toml) and analyze."""
+    path = resolve_feeds_file(feeds_file, Settings())
+    return run_pipeline(load_feeds(path), kind="nightly", label=str(path))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from prefect import get_run_logger, runtime, task
@@ -23,7 +23,7 @@ from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows import progress
 from factcheck.tasks import articles, claims, contradictions, events, feeds, rescoring
-from factcheck.tasks.http import HttpSettings, make_client
+from factcheck.tasks.http import HttpSettings, RetryPolicy, make_client
 from factcheck.tasks.models import FeedEntry, FeedSource
 
 CLAIMS_VERSION = "claims-1"
@@ -40,7 +40,20 @@ def http_settings(settings: Settings) -> HttpSettings:
         max_redirects=settings.max_redirects,
         max_bytes=settings.max_page_bytes,
         allow_private_addresses=settings.allow_private_addresses,
+        per_host_limit=settings.per_host_limit,
     )
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """In-task retries of one GET (timeouts, 429, 5xx); no retry starts after 60 s."""
+    return RetryPolicy(retries=settings.fetch_retries, budget_s=60.0)
+
+
+# Per-task time limits. One GET is bounded by the connect timeout plus a 60 s body limit, and
+# retries start only within 60 s, so a feed takes at most about 3 minutes. A batch of pages that
+# runs over its limit fails alone; the pages it did not store are picked up by the next run.
+FEED_TASK_TIMEOUT_S = 180
+PAGES_TASK_TIMEOUT_S = 600
 
 
 def shared_client(settings: Settings) -> httpx.Client:
@@ -72,23 +85,36 @@ def analysable_language(language: str | None, languages: list[str]) -> bool:
 class FeedOutcome:
     outlet: str
     url: str
-    status: str  # fetched / not_modified / failed
+    status: str  # fetched / not_modified / failed / deferred (backing off) / disabled
     feed_id: int | None
     entries: tuple[FeedEntry, ...] = ()  # new entries whose pages are still to fetch
     seen: int = 0
     message: str | None = None
 
 
-@task(name="fetch-feed", cache_policy=NO_CACHE)
+@task(name="fetch-feed", cache_policy=NO_CACHE, timeout_seconds=FEED_TASK_TIMEOUT_S)
 def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
-    """Conditional GET of one feed; records its state and returns the entries not stored yet."""
+    """Conditional GET of one feed; records its state and returns the entries not stored yet.
+
+    A feed backing off after failures, or disabled after too many, is skipped (and recorded)
+    unless FACTCHECK_IGNORE_BACKOFF is set."""
     settings = Settings()
     url = settings.database()
     logger = get_run_logger()
     with session_scope(url) as session:
         etag, last_modified = store.feed_validators(session, source.url)
+        schedule = store.feed_schedule(session, source.url)
+        skipped = None if settings.ignore_backoff else _skip_reason(schedule)
+        if skipped is not None:
+            status, issue = skipped
+            store.record_issue(session, run_id, stage="feed", subject=source.url, status=issue, message=schedule.last_error)
+    if skipped is not None:
+        logger.info("feed %s (%s) %s", source.outlet, source.url, issue)
+        progress.advance("feeds")
+        return FeedOutcome(source.outlet, source.url, status, None, message=issue)
     fetch = feeds.fetch_feed(
-        shared_client(settings), source, etag=etag, last_modified=last_modified, max_bytes=settings.max_feed_bytes
+        shared_client(settings), source, etag=etag, last_modified=last_modified, max_bytes=settings.max_feed_bytes,
+        retry=retry_policy(settings),
     )
     with session_scope(url) as session:
         feed_id = store.save_feed_state(session, fetch)
@@ -122,6 +148,15 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
     return FeedOutcome(source.outlet, source.url, fetch.status, feed_id, new, len(fetch.entries), fetch.warning)
 
 
+def _skip_reason(schedule: store.FeedSchedule) -> tuple[str, str] | None:
+    """(outcome status, issue status) when the feed must not be fetched now, else None."""
+    if schedule.disabled_at is not None:
+        return "disabled", f"disabled after {schedule.consecutive_failures} failures"
+    if schedule.next_fetch_at is not None and schedule.next_fetch_at > datetime.now(UTC):
+        return "deferred", f"skipped: backing off until {schedule.next_fetch_at:%Y-%m-%d %H:%M} UTC"
+    return None
+
+
 @dataclass(frozen=True)
 class ArticlesOutcome:
     stored: int = 0
@@ -130,7 +165,7 @@ class ArticlesOutcome:
     duplicates: int = 0
 
 
-@task(name="fetch-articles", cache_policy=NO_CACHE)
+@task(name="fetch-articles", cache_policy=NO_CACHE, timeout_seconds=PAGES_TASK_TIMEOUT_S)
 def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run_id: int) -> ArticlesOutcome:
     """Fetch, extract and store a batch of entries' pages; a bad page never stops the batch."""
     settings = Settings()
@@ -141,7 +176,7 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
     for entry in entries:
         assert entry.link is not None
         page_url = articles.canonical_url(entry.link)
-        page = articles.fetch_page(client, page_url, max_bytes=settings.max_page_bytes)
+        page = articles.fetch_page(client, page_url, max_bytes=settings.max_page_bytes, retry=retry_policy(settings))
         article = articles.extract_article(page, entry, time_limit_s=settings.extract_time_limit_s)
         with session_scope(url) as session:
             if not article.text.strip():

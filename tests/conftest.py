@@ -94,3 +94,14 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+# --- scale-out fixtures ---
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema (dropped afterwards); skipped with a visible reason without one."""
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL: set FACTCHECK_TEST_POSTGRES_URL to run the scale-out test")
+    yield from _postgres_schema_url(POSTGRES_URL)

@@ -1,0 +1,144 @@
+"""Run claims, events and detection again over a date range with the current extractor and
+detectors, keeping every reviewer's verdict.
+
+1. Claims of the articles published in the range are extracted again and refreshed in place
+   (`db/reanalysis.py`): a sentence found again keeps its claim id, so its pairs and verdicts
+   survive; claims no longer extracted are deleted, or retired when a pair refers to them.
+2. Events keep their articles. Re-clustering would move articles, and with them claims and
+   reviewed pairs, between events, and an event id a reviewer has noted would change meaning;
+   articles that have no event yet are grouped as in a nightly run.
+3. The events of those articles are analysed again: new pairs are inserted, pending pairs get the
+   new score, reasons and detector version, reviewed pairs keep everything the reviewer saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from prefect import flow, get_run_logger, runtime, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from factcheck.config.settings import Settings
+from factcheck.db import reanalysis, store
+from factcheck.db.engine import session_scope
+from factcheck.flows import progress
+from factcheck.flows.hooks import notify_failure
+from factcheck.flows.manual import day_bounds
+from factcheck.flows.nightly import RunSummary, summary_markdown
+from factcheck.tasks import claims, contradictions, rescoring, steps
+
+CLAIM_BATCH = 25
+EVENT_BATCH = 10
+
+
+def _chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+@task(name="reextract-claims", cache_policy=NO_CACHE)
+def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
+    """Extract a batch of articles' claims again and refresh the stored ones in place."""
+    settings = Settings()
+    total = reanalysis.ClaimRefresh()
+    for article_id in article_ids:
+        with session_scope(settings.database()) as session:
+            article = store.article_for_claims(session, article_id)
+            if article is None:
+                continue
+            found = []
+            if steps.analysable_language(article.language, settings.languages):
+                found = claims.extract_claims(article.text, outlet=article.outlet, published_at=article.published_at)
+            total.add(reanalysis.refresh_claims(session, article_id, found, steps.CLAIMS_VERSION))
+        progress.advance("claims")
+    return total
+
+
+@task(name="redetect-contradictions", cache_policy=NO_CACHE)
+def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
+    """Score a batch of events again; returns (pairs inserted, pending pairs refreshed)."""
+    settings = Settings()
+    version = rescoring.detector_version(settings)
+    rescorers = [rescoring.nli_rescorer(settings), steps.run_judge(settings)]
+    inserted = refreshed = 0
+    for event_id in event_ids:
+        with session_scope(settings.database()) as session:
+            refs = store.event_claims(session, event_id)
+            scored = contradictions.score_candidates(refs)
+            scored = rescoring.rescore(scored, rescorers, lambda ref: ref.claim)
+            found = contradictions.keep_contradictions(scored, settings.pair_threshold)
+            new, updated = reanalysis.refresh_pairs(
+                session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found], version
+            )
+            inserted += new
+            refreshed += updated
+        progress.advance("events")
+    return inserted, refreshed
+
+
+@flow(
+    name="reanalyze",
+    task_runner=ThreadPoolTaskRunner(max_workers=2),
+    on_failure=[notify_failure],
+    on_crashed=[notify_failure],
+)
+def reanalyze(since: date | None = None, until: date | None = None) -> RunSummary:
+    """Re-extract claims and re-detect contradictions for articles published in [since, until].
+
+    Args:
+        since: First publication day (UTC) to reanalyze. Default: no lower bound.
+        until: Last publication day (UTC) to reanalyze. Default: no upper bound. With neither
+            bound every article is reanalyzed, also those without a publication date.
+    """
+    start, end = day_bounds(since, until)
+    logger = get_run_logger()
+    settings = Settings()
+    url = settings.database()
+    version = rescoring.detector_version(settings)
+    with session_scope(url) as session:
+        run_id = store.start_run(session, kind="reanalyze", flow_run_id=str(runtime.flow_run.id or "") or None)
+        article_ids = reanalysis.articles_published_between(session, start, end)
+    logger.info(
+        "run %d: reanalyzing %d articles published %s to %s with %s and %s",
+        run_id, len(article_ids), since or "the start", until or "now", steps.CLAIMS_VERSION, version,
+    )
+    try:
+        counts = _reanalyze(article_ids, url)
+    except BaseException as exc:
+        with session_scope(url) as session:
+            store.finish_run(session, run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")
+        raise
+    counts = {**counts, **steps.finish_judge()}
+    with session_scope(url) as session:
+        store.finish_run(session, run_id, status="completed", counts=counts)
+    summary = RunSummary(run_id, counts)
+    markdown = summary_markdown(summary) + (
+        f"\n\nReanalysis of articles published {since or 'from the start'} to {until or 'now'};"
+        f" claims {steps.CLAIMS_VERSION}, detectors {version}."
+    )
+    create_markdown_artifact(key="factcheck-run-summary", markdown=markdown)
+    logger.info("run %d finished: %s", run_id, counts)
+    return summary
+
+
+def _reanalyze(article_ids: list[int], url: str) -> dict[str, int]:
+    refreshed = reanalysis.ClaimRefresh()
+    progress.start("claims", len(article_ids))
+    for future in [reextract_claims_task.submit(c) for c in _chunks(article_ids, CLAIM_BATCH)]:
+        refreshed.add(future.result())
+    with session_scope(url) as session:
+        stale = reanalysis.mark_events_stale(session, article_ids)
+    grouping = steps.group_events_task()
+    event_ids = sorted(set(stale) | set(grouping.touched_events))
+    progress.start("events", len(event_ids))
+    results = [f.result() for f in [redetect_pairs_task.submit(c) for c in _chunks(event_ids, EVENT_BATCH)]]
+    return {
+        "articles_reanalyzed": len(article_ids),
+        **{f"claims_{k}": v for k, v in asdict(refreshed).items()},
+        "events_new": grouping.new_events,
+        "events_reanalyzed": len(event_ids),
+        "new_pairs": sum(r[0] for r in results),
+        "pending_pairs_refreshed": sum(r[1] for r in results),
+    }
