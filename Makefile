@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test run install install-nli bench-quality clean
+.PHONY: demo test run install install-extras bench-quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## The optional NLI detector's packages. Installs the CPU build of torch when its wheel is on this
-## machine's disk; otherwise pip's default torch (a large download) is used.
-install-nli: $(STAMP)
+## The optional extras (NLI detector, Dask runner), so that their tests run too. Installs the CPU
+## build of torch when its wheel is on this machine's disk; otherwise pip's default torch (a large
+## download) is used.
+install-extras: $(STAMP)
 	@if ls /opt/wheels/torch-2.13.0+cpu*.whl >/dev/null 2>&1; then \
 		$(BIN)/python -m pip install --quiet /opt/wheels/torch-2.13.0+cpu*.whl; fi
-	$(BIN)/python -m pip install --quiet -e '.[test,nli]'
+	$(BIN)/python -m pip install --quiet -e '.[test,nli,dask]'
 
 ## Run the whole pipeline over the bundled demo corpus (offline), print the pairs found.
 demo: $(STAMP)

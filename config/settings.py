@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     max_page_bytes: int = 5_000_000
     extract_time_limit_s: float = 15.0
     fetch_workers: int = Field(default=8, ge=1, le=64, description="Bound of the page-fetch thread pool.")
+    analysis_runner: Literal["threads", "processes", "dask"] = Field(
+        default="threads", description="Where claim extraction and detection batches run."
+    )
+    analysis_workers: int = Field(default=2, ge=1, le=256)
+    dask_address: str | None = Field(default=None, description="Scheduler address, e.g. tcp://10.0.0.5:8786.")
     max_entries_per_feed: int = Field(default=200, ge=1)
     per_host_limit: int = Field(default=2, ge=1, le=16, description="Concurrent requests per host (politeness).")
     fetch_retries: int = Field(default=2, ge=0, le=5, description="Retries of a GET after a timeout, 429 or 5xx.")

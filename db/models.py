@@ -112,6 +112,16 @@ class RunIssue(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Lock(Base):
+    """A named lock row. Upserting it first in a transaction serialises that step across
+    processes and machines: SQLite takes its write lock, PostgreSQL locks the row."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Event(Base):
     """A real-world happening that several articles report."""
 

@@ -12,7 +12,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, Run, RunIssue, utcnow
+from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, Lock, Run, RunIssue, utcnow
 from factcheck.tasks import backoff
 from factcheck.tasks import models as m
 
@@ -226,6 +226,17 @@ def _digest(article: Article) -> m.ArticleDigest:
         title=article.title or "",
         text=article.text,
     )
+
+
+def take_lock(session: Session, name: str) -> None:
+    """Hold `name` until this transaction ends; call it before the transaction reads anything.
+
+    Two runs at once (a manual run during the nightly one) would otherwise both read the same
+    unassigned articles and both open events for them.
+    """
+    table = Lock.__table__
+    stmt = _insert(session, table).values(name=name, acquired_at=utcnow())
+    session.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"acquired_at": stmt.excluded.acquired_at}))
 
 
 def unassigned_articles(session: Session) -> list[m.ArticleDigest]:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, runtime
 from prefect.artifacts import create_markdown_artifact
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from factcheck.config.feeds import load_feeds
 from factcheck.config.settings import Settings, bundled_feeds_file
@@ -17,6 +16,7 @@ from factcheck.db.engine import session_scope
 from factcheck.flows.analyze import analyze
 from factcheck.flows.hooks import notify_failure
 from factcheck.flows.ingest import ingest
+from factcheck.flows.runners import analysis_runner, fetch_runner
 from factcheck.tasks.models import FeedSource
 
 
@@ -62,9 +62,9 @@ def run_pipeline(
         run_id = store.start_run(session, kind=kind, flow_run_id=str(runtime.flow_run.id or "") or None)
     logger.info("run %d: %d feeds from %s", run_id, len(sources), label)
     try:
-        runner = ThreadPoolTaskRunner(max_workers=settings.fetch_workers)
+        runner = fetch_runner(settings)
         fetched = ingest.with_options(task_runner=runner)(sources, run_id, published_since, published_until)
-        analyzed = analyze.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))()
+        analyzed = analyze.with_options(task_runner=analysis_runner(settings))()
     except BaseException as exc:
         with session_scope(url) as session:
             store.finish_run(session, run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")

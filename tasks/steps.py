@@ -243,6 +243,7 @@ def group_events_task() -> GroupingOutcome:
     settings = Settings()
     window = timedelta(hours=settings.event_window_hours)
     with session_scope(settings.database()) as session:
+        store.take_lock(session, "group-events")
         new = store.unassigned_articles(session)
         if not new:
             return GroupingOutcome(0)

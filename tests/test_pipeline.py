@@ -176,3 +176,54 @@ def test_a_configured_nli_model_rescores_pairs_in_a_real_run(prefect_harness, us
         versions = set(session.scalars(select(ClaimPair.detector_version)))
     assert pairs and versions == {f"{DETECTOR_VERSION}+nli:tiny-nli"}
     assert all(any(r["detector"] == "nli" for r in p.reasons) for p in pairs)
+
+
+@pytest.mark.parametrize("runner", ["processes", "dask"])
+def test_analysis_runs_on_a_process_pool_or_a_dask_cluster(prefect_harness, use_database, demo_feeds, monkeypatch, runner):
+    if runner == "dask":
+        pytest.importorskip("prefect_dask", reason="the dask extra is not installed (pip install 'factcheck[dask]')")
+    from factcheck.flows.nightly import nightly
+
+    _site, feeds = demo_feeds
+    monkeypatch.setenv("FACTCHECK_ANALYSIS_RUNNER", runner)
+    monkeypatch.setenv("FACTCHECK_ANALYSIS_WORKERS", "2")
+    summary = nightly(feeds_file=str(feeds))
+    assert summary.counts["claims"] > 0 and summary.counts["new_pairs"] > 0
+    with session_scope(use_database) as session:
+        pairs = list(iter_pairs(session))
+    assert _found(pairs, "g001") and _found(pairs, "g011")
+
+
+def test_a_run_whose_database_is_down_fails_and_says_why(prefect_harness, demo_feeds, monkeypatch):
+    from loopback import closed_port_url
+
+    from factcheck.flows.nightly import nightly
+
+    _site, feeds = demo_feeds
+    port = closed_port_url().rsplit(":", 1)[1].strip("/")
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{port}/test")
+    state = nightly(feeds_file=str(feeds), return_state=True)
+    assert state.is_failed()
+    assert "refused" in state.message.lower() or "connect" in state.message.lower(), state.message
+    assert "secret-pw" not in state.message
+
+
+def test_two_overlapping_runs_store_nothing_twice(prefect_harness, use_database, demo_feeds):
+    """A manual run started while the nightly one is going: same feeds, same database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from factcheck.flows.nightly import nightly
+
+    _site, feeds = demo_feeds
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        states = list(pool.map(lambda _: nightly(feeds_file=str(feeds), return_state=True), range(2)))
+    assert all(state.is_completed() for state in states), [s.message for s in states]
+    counts = _table_counts(use_database)
+    assert counts["articles"] == len(CORPUS.articles)
+    assert counts["events"] == len(CORPUS.events)  # no event opened twice for the same articles
+    with session_scope(use_database) as session:
+        pairs = list(iter_pairs(session))
+        claims = session.execute(select(Claim.article_id, Claim.position)).all()
+    assert len(claims) == len(set(claims))
+    assert len({(p.claim_a.text, p.claim_b.text) for p in pairs}) == len(pairs)
+    assert _found(pairs, "g001")

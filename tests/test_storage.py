@@ -191,3 +191,28 @@ def test_feed_backoff_migration_upgrades_an_existing_0001_database(database_url)
         feed = session.scalars(select(Feed)).one()
         assert (feed.consecutive_failures, feed.failure_score) == (3, 2.0)
         assert feed.next_fetch_at is not None
+
+
+def test_a_named_lock_makes_a_second_transaction_wait(database_url):
+    import threading
+    import time
+
+    get_engine(database_url)
+    order: list[str] = []
+    first_holds = threading.Event()
+
+    def second() -> None:
+        first_holds.wait(5)
+        with session_scope(database_url) as session:
+            store.take_lock(session, "group-events")
+            order.append("second has the lock")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with session_scope(database_url) as session:
+        store.take_lock(session, "group-events")
+        first_holds.set()
+        time.sleep(0.5)  # the second transaction is now waiting for the lock
+        order.append("first commits")
+    thread.join(10)
+    assert order == ["first commits", "second has the lock"]
