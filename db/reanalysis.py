@@ -25,6 +25,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from factcheck.db.models import Article, Claim, ClaimPair, Event, utcnow
+from factcheck.db import store
 from factcheck.db.store import _insert, _jsonable
 from factcheck.tasks import models as m
 
@@ -147,19 +148,7 @@ def refresh_pairs(
 ) -> tuple[int, int]:
     """Insert new pairs, refresh pending ones; returns (inserted, refreshed)."""
     table = ClaimPair.__table__
-    rows = {
-        (min(a, b), max(a, b)): {
-            "claim_a_id": min(a, b),
-            "claim_b_id": max(a, b),
-            "event_id": event_id,
-            "score": round(score.score, 4),
-            "reasons": [r.as_dict() for r in score.reasons],
-            "detector_version": version,
-            "status": "pending",
-            "created_at": utcnow(),
-        }
-        for a, b, score in pairs
-    }
+    rows = {(row["claim_a_id"], row["claim_b_id"]): row for row in store.pair_rows(event_id, pairs, version)}
     inserted = refreshed = 0
     if rows:
         firsts = sorted({a for a, _ in rows})

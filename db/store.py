@@ -332,6 +332,23 @@ def claim_from_row(row: Claim) -> m.Claim:
     )
 
 
+def pair_rows(event_id: int, pairs: Sequence[tuple[int, int, m.PairScore]], version: str) -> list[dict[str, Any]]:
+    """Rows for `claim_pairs`, one per unordered pair (lower claim id first), new and pending."""
+    return [
+        {
+            "claim_a_id": min(a, b),
+            "claim_b_id": max(a, b),
+            "event_id": event_id,
+            "score": round(score.score, 4),
+            "reasons": [r.as_dict() for r in score.reasons],
+            "detector_version": version,
+            "status": "pending",
+            "created_at": utcnow(),
+        }
+        for a, b, score in pairs
+    ]
+
+
 def save_pairs(
     session: Session,
     event_id: int,
@@ -342,19 +359,7 @@ def save_pairs(
     table = ClaimPair.__table__
     inserted = 0
     if pairs:
-        rows = [
-            {
-                "claim_a_id": min(a, b),
-                "claim_b_id": max(a, b),
-                "event_id": event_id,
-                "score": round(score.score, 4),
-                "reasons": [r.as_dict() for r in score.reasons],
-                "detector_version": version,
-                "status": "pending",
-                "created_at": utcnow(),
-            }
-            for a, b, score in pairs
-        ]
+        rows = pair_rows(event_id, pairs, version)
         stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["claim_a_id", "claim_b_id"])
         inserted = len(session.execute(stmt.returning(table.c.id), rows).all())
     session.execute(update(Event).where(Event.id == event_id).values(pairs_version=version))

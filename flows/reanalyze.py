@@ -28,7 +28,7 @@ from factcheck.flows import progress
 from factcheck.flows.hooks import notify_failure
 from factcheck.flows.manual import day_bounds
 from factcheck.flows.nightly import RunSummary, summary_markdown
-from factcheck.tasks import claims, contradictions, rescoring, steps
+from factcheck.tasks import claims, rescoring, steps
 
 CLAIM_BATCH = 25
 EVENT_BATCH = 10
@@ -65,10 +65,7 @@ def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
     inserted = refreshed = 0
     for event_id in event_ids:
         with session_scope(settings.database()) as session:
-            refs = store.event_claims(session, event_id)
-            scored = contradictions.score_candidates(refs)
-            scored = rescoring.rescore(scored, rescorers, lambda ref: ref.claim)
-            found = contradictions.keep_contradictions(scored, settings.pair_threshold)
+            _refs, found = steps.event_contradictions(session, event_id, settings, rescorers)
             new, updated = reanalysis.refresh_pairs(
                 session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found], version
             )

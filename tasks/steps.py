@@ -286,6 +286,14 @@ class DetectionOutcome:
     claims: int = 0
 
 
+def event_contradictions(session, event_id: int, settings: Settings, rescorers: list) -> tuple[list, list]:
+    """An event's claims and its contradicting pairs: rules, then the configured rescorers."""
+    refs = store.event_claims(session, event_id)
+    scored = contradictions.score_candidates(refs)
+    scored = rescoring.rescore(scored, rescorers, lambda ref: ref.claim)
+    return refs, contradictions.keep_contradictions(scored, settings.pair_threshold)
+
+
 @task(name="detect-contradictions", cache_policy=NO_CACHE)
 def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     """Score the candidate pairs of a batch of events and store those over the threshold."""
@@ -294,10 +302,7 @@ def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     new_pairs = claims_seen = 0
     for event_id in event_ids:
         with session_scope(settings.database()) as session:
-            refs = store.event_claims(session, event_id)
-            scored = contradictions.score_candidates(refs)
-            scored = rescoring.rescore(scored, rescorers, lambda ref: ref.claim)
-            found = contradictions.keep_contradictions(scored, settings.pair_threshold)
+            refs, found = event_contradictions(session, event_id, settings, rescorers)
             claims_seen += len(refs)
             new_pairs += store.save_pairs(
                 session,
