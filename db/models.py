@@ -195,6 +195,11 @@ class ClaimPair(Base):
             "status IN ('pending', 'confirmed', 'rejected', 'unsure')", name="status"
         ),
         Index("ix_claim_pairs_status_score", "status", "score"),
+        # Added by migration 0004 for the review queue's keyset pagination and filters.
+        Index("ix_claim_pairs_status_score_id", "status", "score", "id"),
+        Index("ix_claim_pairs_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_claim_pairs_created_at_id", "created_at", "id"),
+        Index("ix_claim_pairs_event_id_status_score", "event_id", "status", "score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,3 +217,56 @@ class ClaimPair(Base):
 
     claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
     claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
+
+
+# --- reviewers (the review web app, db/reviews.py) -------------------------------------------
+
+
+class Reviewer(Base):
+    """A journalist who may sign in to the review app; the password is stored as a scrypt hash."""
+
+    __tablename__ = "reviewers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class ReviewerSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its keyed hash is stored."""
+
+    __tablename__ = "reviewer_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PairReview(Base):
+    """One verdict given on a pair (web app or CLI): the history that `claim_pairs` summarises."""
+
+    __tablename__ = "pair_reviews"
+    __table_args__ = (
+        CheckConstraint("verdict IN ('pending', 'confirmed', 'rejected', 'unsure')", name="verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("claim_pairs.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppSecret(Base):
+    """Generated secrets that must survive restarts (the review app's key when
+    FACTCHECK_WEB_SECRET is unset); shared by every process using the database."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,13 +1,19 @@
-"""Reviewers' queries: list, show, judge and export claim pairs."""
+"""Reviewers' queries: list, count, show, judge and export claim pairs.
+
+The review queue is `PairFilter(status="pending")` sorted by `"score"` (highest first); the CLI
+lists `"newest"` first. Both orders have an index (migration 0004) and keyset pagination:
+pass the last row's cursor (`pair_cursor(pair, sort)`) as `after=` to get the next page in
+constant time however deep it is; `offset=` still works and is fine for the first pages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from factcheck.db.models import PAIR_STATUSES, Article, Claim, ClaimPair, utcnow
@@ -22,6 +28,7 @@ class Side:
     published_at: datetime | None
     context: str = ""
     article_title: str | None = None
+    speaker_kind: str = "unknown"
 
     def export(self) -> dict[str, Any]:
         return {
@@ -61,12 +68,25 @@ class PairView:
         }
 
 
+SORTS = ("newest", "score")
+"""`newest`: created_at, then id, descending (the CLI's default). `score`: highest score first,
+then the higher id (the review queue)."""
+
+
 @dataclass(frozen=True)
 class PairFilter:
     status: str | None = None
     outlet: str | None = None
     min_score: float | None = None
     event_id: int | None = None
+    # At least one of the pair's two articles was published in [published_since, published_until)
+    # (aware datetimes; either bound may be left open).
+    published_since: datetime | None = None
+    published_until: datetime | None = None
+    # Case-insensitive substring of either statement (`lower(text) LIKE lower('%q%')`: portable,
+    # a scan of the candidate rows; a trigram index on PostgreSQL would be the next step).
+    search: str | None = None
+    sort: str = "newest"
 
 
 class ReviewError(ValueError):
@@ -77,23 +97,60 @@ _ClaimA, _ClaimB = aliased(Claim), aliased(Claim)
 _ArticleA, _ArticleB = aliased(Article), aliased(Article)
 
 
-def _pairs_query(filters: PairFilter) -> Select:
-    stmt = (
-        select(ClaimPair, _ClaimA, _ArticleA, _ClaimB, _ArticleB)
-        .join(_ClaimA, ClaimPair.claim_a_id == _ClaimA.id)
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _conditions(filters: PairFilter) -> tuple[list[ColumnElement[bool]], bool]:
+    """WHERE conditions, and whether they need the claims and articles joined."""
+    where: list[ColumnElement[bool]] = []
+    joins = False
+    if filters.status:
+        where.append(ClaimPair.status == filters.status)
+    if filters.min_score is not None:
+        where.append(ClaimPair.score >= filters.min_score)
+    if filters.event_id is not None:
+        where.append(ClaimPair.event_id == filters.event_id)
+    if filters.outlet:
+        joins = True
+        where.append(or_(_ArticleA.outlet == filters.outlet, _ArticleB.outlet == filters.outlet))
+    if filters.published_since is not None or filters.published_until is not None:
+        joins = True
+        sides = []
+        for article in (_ArticleA, _ArticleB):
+            bounds = []
+            if filters.published_since is not None:
+                bounds.append(article.published_at >= filters.published_since)
+            if filters.published_until is not None:
+                bounds.append(article.published_at < filters.published_until)
+            sides.append(and_(*bounds))
+        where.append(or_(*sides))
+    if filters.search and filters.search.strip():
+        joins = True
+        pattern = _like_pattern(filters.search.strip())
+        where.append(
+            or_(
+                func.lower(_ClaimA.text).like(pattern, escape="\\"),
+                func.lower(_ClaimB.text).like(pattern, escape="\\"),
+            )
+        )
+    return where, joins
+
+
+def _join_sides(stmt: Select) -> Select:
+    return (
+        stmt.join(_ClaimA, ClaimPair.claim_a_id == _ClaimA.id)
         .join(_ArticleA, _ClaimA.article_id == _ArticleA.id)
         .join(_ClaimB, ClaimPair.claim_b_id == _ClaimB.id)
         .join(_ArticleB, _ClaimB.article_id == _ArticleB.id)
     )
-    if filters.status:
-        stmt = stmt.where(ClaimPair.status == filters.status)
-    if filters.outlet:
-        stmt = stmt.where(or_(_ArticleA.outlet == filters.outlet, _ArticleB.outlet == filters.outlet))
-    if filters.min_score is not None:
-        stmt = stmt.where(ClaimPair.score >= filters.min_score)
-    if filters.event_id is not None:
-        stmt = stmt.where(ClaimPair.event_id == filters.event_id)
-    return stmt
+
+
+def _pairs_query(filters: PairFilter) -> Select:
+    stmt = _join_sides(select(ClaimPair, _ClaimA, _ArticleA, _ClaimB, _ArticleB))
+    where, _ = _conditions(filters)
+    return stmt.where(*where)
 
 
 def _side(claim: Claim, article: Article) -> Side:
@@ -105,6 +162,7 @@ def _side(claim: Claim, article: Article) -> Side:
         published_at=article.published_at,
         context=claim.context,
         article_title=article.title,
+        speaker_kind=claim.speaker_kind,
     )
 
 
@@ -126,10 +184,81 @@ def _view(row: Any) -> PairView:
     )
 
 
-def list_pairs(session: Session, filters: PairFilter = PairFilter(), *, limit: int = 50, offset: int = 0) -> list[PairView]:
-    """Newest first, then strongest."""
-    stmt = _pairs_query(filters).order_by(ClaimPair.created_at.desc(), ClaimPair.score.desc(), ClaimPair.id.desc())
-    return [_view(r) for r in session.execute(stmt.limit(limit).offset(offset))]
+def _sort_key(sort: str) -> tuple[Any, Any]:
+    if sort == "score":
+        return ClaimPair.score, ClaimPair.id
+    if sort == "newest":
+        return ClaimPair.created_at, ClaimPair.id
+    raise ValueError(f"unknown sort {sort!r}; use one of: {', '.join(SORTS)}")
+
+
+def pair_cursor(pair: PairView, sort: str = "newest") -> tuple[Any, int]:
+    """The keyset cursor of a listed pair: pass it as `list_pairs(..., after=...)` for the next page."""
+    _sort_key(sort)
+    return (pair.score if sort == "score" else pair.created_at, pair.id)
+
+
+def cursor_token(pair: PairView, sort: str = "newest") -> str:
+    """`pair_cursor` as a string for URLs (`parse_cursor` reads it back)."""
+    key, pair_id = pair_cursor(pair, sort)
+    return f"{key.isoformat() if isinstance(key, datetime) else repr(float(key))}~{pair_id}"
+
+
+def parse_cursor(token: str, sort: str = "newest") -> tuple[Any, int]:
+    """A `cursor_token` back as a cursor; ValueError when it is not one."""
+    _sort_key(sort)
+    key, sep, pair_id = token.rpartition("~")
+    if not sep:
+        raise ValueError("not a cursor")
+    if sort == "score":
+        return float(key), int(pair_id)
+    when = datetime.fromisoformat(key)
+    if when.tzinfo is None:
+        raise ValueError("cursor time without a timezone")
+    return when, int(pair_id)
+
+
+def list_pairs(
+    session: Session,
+    filters: PairFilter = PairFilter(),
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str | None = None,
+    after: tuple[Any, int] | None = None,
+) -> list[PairView]:
+    """One page of matching pairs. `sort` (default: `filters.sort`) is `newest` (created_at, id
+    descending) or `score` (highest first, then id descending). `after` is the cursor of the
+    previous page's last pair (`pair_cursor`): keyset pagination, fast at any depth."""
+    key, tiebreak = _sort_key(sort or filters.sort)
+    stmt = _pairs_query(filters)
+    if after is not None:
+        stmt = stmt.where(tuple_(key, tiebreak) < tuple_(*after))
+    stmt = stmt.order_by(key.desc(), tiebreak.desc()).limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return [_view(r) for r in session.execute(stmt)]
+
+
+def count_pairs(session: Session, filters: PairFilter = PairFilter()) -> int:
+    """How many pairs match (the claims and articles are joined only when a filter needs them)."""
+    where, joins = _conditions(filters)
+    stmt = select(func.count(ClaimPair.id)).select_from(ClaimPair)
+    if joins:
+        stmt = _join_sides(stmt)
+    return int(session.scalar(stmt.where(*where)) or 0)
+
+
+def status_counts(session: Session, filters: PairFilter = PairFilter()) -> dict[str, int]:
+    """Matching pairs per status (every status present, zeros included); `filters.status` is ignored."""
+    where, joins = _conditions(replace(filters, status=None))
+    stmt = select(ClaimPair.status, func.count(ClaimPair.id)).select_from(ClaimPair)
+    if joins:
+        stmt = _join_sides(stmt)
+    counts = dict.fromkeys(PAIR_STATUSES, 0)
+    for status, count in session.execute(stmt.where(*where).group_by(ClaimPair.status)):
+        counts[status] = int(count)
+    return counts
 
 
 def iter_pairs(session: Session, filters: PairFilter = PairFilter(), *, batch: int = 500) -> Iterator[PairView]:
@@ -150,12 +279,7 @@ def get_pair(session: Session, pair_id: int) -> PairView | None:
 
 
 def review_pair(session: Session, pair_id: int, *, verdict: str, reviewer: str, note: str | None = None) -> None:
-    if verdict not in PAIR_STATUSES:
-        raise ReviewError(f"unknown verdict {verdict!r}; use one of: {', '.join(PAIR_STATUSES)}")
-    result = session.execute(
-        update(ClaimPair)
-        .where(ClaimPair.id == pair_id)
-        .values(status=verdict, reviewer=reviewer, note=note, reviewed_at=utcnow())
-    )
-    if result.rowcount == 0:
-        raise ReviewError(f"no pair with id {pair_id}")
+    """Set a pair's verdict and append it to its history (pair_reviews); see db/reviews.py."""
+    from factcheck.db.reviews import record_verdict
+
+    record_verdict(session, pair_id, verdict, reviewer, note)

@@ -25,6 +25,8 @@ feeds_app = typer.Typer(no_args_is_help=True, help="The feeds fetched so far and
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(pairs_app, name="pairs")
 app.add_typer(db_app, name="db")
+reviewers_app = typer.Typer(no_args_is_help=True, help="Accounts of the review web app (factcheck review-ui).")
+app.add_typer(reviewers_app, name="reviewers")
 
 out = Console()
 err = Console(stderr=True)
@@ -340,27 +342,80 @@ def _check_batch(path: Path, threshold: float) -> int:
 
 # --- pairs ---------------------------------------------------------------------------------------
 
+def _pair_filter(
+    *,
+    status: str | None,
+    outlet: str | None = None,
+    min_score: float | None = None,
+    event: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    search: str | None = None,
+    sort: str = "newest",
+):
+    """The CLI's options as a PairFilter. Days are UTC; `--until DAY` includes that whole day
+    (a time given with it is exclusive)."""
+    from datetime import timedelta, timezone
+
+    from factcheck.db.models import PAIR_STATUSES
+    from factcheck.db.queries import SORTS, PairFilter
+
+    if status and status not in PAIR_STATUSES:
+        raise fail(f"unknown status {status!r}; use one of: {', '.join(PAIR_STATUSES)}", code=2)
+    if sort not in SORTS:
+        raise fail(f"unknown sort {sort!r}; use one of: {', '.join(SORTS)}", code=2)
+    since_utc = since.replace(tzinfo=timezone.utc) if since else None
+    until_utc = None
+    if until:
+        until_utc = until.replace(tzinfo=timezone.utc)
+        if until_utc.time() == datetime.min.time():
+            until_utc += timedelta(days=1)
+    if since_utc and until_utc and since_utc >= until_utc:
+        raise fail("--since is after --until", code=2)
+    return PairFilter(
+        status=status, outlet=outlet, min_score=min_score, event_id=event,
+        published_since=since_utc, published_until=until_utc, search=search, sort=sort,
+    )  # fmt: skip
+
+
+EventOpt = Annotated[Optional[int], typer.Option("--event", help="Pairs of this event id.")]
+SinceOpt = Annotated[
+    Optional[datetime], typer.Option(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"], help="Either article published on/after this UTC day.")
+]
+UntilOpt = Annotated[
+    Optional[datetime], typer.Option(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"], help="Either article published on/before this UTC day.")
+]
+SearchOpt = Annotated[Optional[str], typer.Option(help="Case-insensitive text in either statement.")]
+
 
 @pairs_app.command("list")
 def pairs_list(
     status: Annotated[Optional[str], typer.Option(help="pending, confirmed, rejected or unsure.")] = None,
     outlet: Annotated[Optional[str], typer.Option(help="Pairs with a statement from this outlet.")] = None,
     min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0)] = None,
+    event: EventOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    search: SearchOpt = None,
+    sort: Annotated[str, typer.Option(help="newest (created, newest first) or score (highest first).")] = "newest",
     limit: Annotated[int, typer.Option(min=1)] = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     database: DatabaseOpt = None,
 ) -> None:
-    """Stored pairs, newest first."""
-    from factcheck.db.models import PAIR_STATUSES
-    from factcheck.db.queries import PairFilter, list_pairs
+    """Stored pairs, newest first (or strongest first with --sort score)."""
+    from factcheck.db.queries import count_pairs, list_pairs
     from factcheck.flows.render import pairs_table
 
-    if status and status not in PAIR_STATUSES:
-        raise fail(f"unknown status {status!r}; use one of: {', '.join(PAIR_STATUSES)}", code=2)
+    filters = _pair_filter(
+        status=status, outlet=outlet, min_score=min_score, event=event, since=since, until=until, search=search, sort=sort
+    )
     url = use_database(database)
     with open_session(url) as session:
-        found = list_pairs(session, PairFilter(status=status, outlet=outlet, min_score=min_score), limit=limit, offset=offset)
+        found = list_pairs(session, filters, limit=limit, offset=offset)
+        total = count_pairs(session, filters) if len(found) == limit or offset else len(found)
     out.print(pairs_table(found))
+    if total > len(found):
+        out.print(f"showing {offset + 1 if found else 0}-{offset + len(found)} of {total} (use --offset for more)", style="dim")
 
 
 @pairs_app.command("show")
@@ -399,23 +454,38 @@ def pairs_review(
 
 @pairs_app.command("export")
 def pairs_export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, or claimreview (schema.org JSON-LD array, confirmed pairs only).")] = "jsonl",
     status: Annotated[Optional[str], typer.Option()] = None,
     outlet: Annotated[Optional[str], typer.Option()] = None,
     min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0)] = None,
+    event: EventOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    search: SearchOpt = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     database: DatabaseOpt = None,
 ) -> None:
-    """Write pairs as JSON lines or CSV (fields as in DESIGN.md)."""
-    from factcheck.db.queries import PairFilter, iter_pairs
-    from factcheck.flows.export import FORMATS, write_csv, write_jsonl
+    """Write pairs as JSON lines, CSV (fields as in DESIGN.md) or schema.org ClaimReview JSON-LD."""
+    from factcheck.db.queries import count_pairs, iter_pairs
+    from factcheck.flows.export import FORMATS, PROGRESS_THRESHOLD, WRITERS, with_progress
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", code=2)
+    if fmt == "claimreview":
+        if status and status != "confirmed":
+            raise fail("claimreview exports confirmed pairs only; drop --status or use --status confirmed", code=2)
+        status = "confirmed"
+    filters = _pair_filter(
+        status=status, outlet=outlet, min_score=min_score, event=event, since=since, until=until, search=search
+    )
     url = use_database(database)
-    writer = write_jsonl if fmt == "jsonl" else write_csv
+    writer = WRITERS[fmt]
     with open_session(url) as session:
-        pairs = iter_pairs(session, PairFilter(status=status, outlet=outlet, min_score=min_score))
+        pairs = iter_pairs(session, filters)
+        if err.is_terminal:
+            total = count_pairs(session, filters)
+            if total > PROGRESS_THRESHOLD:
+                pairs = with_progress(pairs, total, err)
         if output:
             with output.open("w", encoding="utf-8", newline="") as handle:
                 count = writer(pairs, handle)
@@ -454,6 +524,58 @@ def feeds_list(database: DatabaseOpt = None) -> None:
             Text(feed.last_error or feed.last_warning or ""),
         )
     out.print(table)
+
+
+# --- review web app ------------------------------------------------------------------------------
+
+
+@app.command("review-ui")
+def review_ui(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default; put HTTPS in front otherwise).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    database: DatabaseOpt = None,
+) -> None:
+    """Serve the reviewers' web app: the queue, pair pages, verdicts (sign-in required)."""
+    import uvicorn
+    from sqlalchemy.exc import OperationalError
+
+    from factcheck.flows.web.app import create_app
+
+    url = use_database(database)
+    try:
+        web = create_app(url)
+    except OperationalError as exc:
+        raise fail(db_error(exc)) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"listening on {host}: serve it behind HTTPS (session cookies are marked Secure only over HTTPS)", style="yellow")
+    err.print(f"review app on http://{'[' + host + ']' if ':' in host else host}:{port}/  (Ctrl-C stops it)")
+    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=True, server_header=False)
+
+
+@reviewers_app.command("add")
+def reviewers_add(
+    name: Annotated[str, typer.Argument(help="The reviewer's name (shown with their verdicts).")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Add a reviewer account; the password is asked twice (hidden) unless --password-stdin."""
+    from factcheck.db.reviews import ReviewerError, add_reviewer, check_name
+
+    try:
+        name = check_name(name)
+    except ReviewerError as exc:
+        raise fail(str(exc), code=2) from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    url = use_database(database)
+    try:
+        with open_session(url) as session:
+            add_reviewer(session, name, password)
+    except ReviewerError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"reviewer {name!r} added", highlight=False)
 
 
 # --- db ------------------------------------------------------------------------------------------

@@ -165,3 +165,53 @@ def test_demo_runs_offline_in_prefect_local_mode_with_clean_output(tmp_path: Pat
     assert "Fetching articles" in output and "Detecting contradictions" in output  # progress bars
     assert "Run summary" in output and "contradiction pair(s)" in output
     assert "Kestrava" in output  # a statement of the demo corpus
+
+
+def test_pairs_list_filters_by_event_days_search_and_sorts(stored_pair):
+    db = ["--database", stored_pair]
+
+    def listed(*args: str) -> str:
+        result = runner.invoke(app, ["pairs", "list", *args, *db])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "1 pair(s)" in listed("--event", "1") and "0 pair(s)" in listed("--event", "2")
+    assert "1 pair(s)" in listed("--since", "2026-03-05", "--until", "2026-03-05")  # --until takes the whole day
+    assert "0 pair(s)" in listed("--since", "2026-03-06") and "0 pair(s)" in listed("--until", "2026-03-04")
+    assert "1 pair(s)" in listed("--search", "FISHERIES ACCORD") and "0 pair(s)" in listed("--search", "volcano")
+    assert "1 pair(s)" in listed("--sort", "score", "--status", "pending")
+    assert runner.invoke(app, ["pairs", "list", "--sort", "oldest", *db]).exit_code == 2
+    assert runner.invoke(app, ["pairs", "list", "--since", "2026-03-06", "--until", "2026-03-05", *db]).exit_code == 2
+    assert runner.invoke(app, ["pairs", "list", "--since", "yesterday", *db]).exit_code == 2
+
+
+def test_pairs_export_claimreview_writes_confirmed_pairs_as_json_ld(stored_pair, tmp_path: Path):
+    db = ["--database", stored_pair]
+    before = runner.invoke(app, ["pairs", "export", "--format", "claimreview", *db])
+    assert before.exit_code == 0 and json.loads(before.stdout) == []  # nothing confirmed yet
+    runner.invoke(app, ["pairs", "review", "1", "--verdict", "confirmed", "--reviewer", "ana", *db])
+    target = tmp_path / "reviews.json"
+    result = runner.invoke(app, ["pairs", "export", "--format", "claimreview", "-o", str(target), *db])
+    assert result.exit_code == 0, result.output
+    (review,) = json.loads(target.read_text(encoding="utf-8"))
+    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == DENIAL_A and DENIAL_B in review["reviewBody"]
+    assert review["itemReviewed"]["appearance"]["publisher"]["name"] == "Harbour Post"
+    assert review["reviewRating"]["alternateName"] == "Contradicted" and review["author"]["name"] == "ana"
+    assert review["isBasedOn"]["url"] == "http://valley.example/story"
+    wrong = runner.invoke(app, ["pairs", "export", "--format", "claimreview", "--status", "pending", *db])
+    assert wrong.exit_code == 2 and "confirmed pairs only" in wrong.output
+
+
+def test_pairs_export_shows_progress_on_a_terminal_only(stored_pair, monkeypatch):
+    from rich.console import Console
+
+    from factcheck.flows import cli, export
+
+    monkeypatch.setattr(export, "PROGRESS_THRESHOLD", 0)
+    for terminal in (True, False):
+        buffer = io.StringIO()
+        monkeypatch.setattr(cli, "err", Console(file=buffer, force_terminal=terminal, width=100))
+        result = runner.invoke(app, ["pairs", "export", "--format", "jsonl", "--database", stored_pair])
+        assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+        assert ("Exporting pairs" in buffer.getvalue()) is terminal
