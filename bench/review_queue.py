@@ -154,6 +154,54 @@ def measure(url: str, runs: int) -> list[tuple[str, float, str]]:
     return rows
 
 
+def measure_pages(url: str, runs: int) -> list[tuple[str, float, str]]:
+    """The review app's pages over real HTTP: uvicorn on a loopback port, a signed-in reviewer."""
+    import re
+    import socket
+    import threading
+
+    import httpx
+    import uvicorn
+
+    from factcheck.db.engine import session_scope
+    from factcheck.db.reviews import add_reviewer
+    from factcheck.flows.web.app import create_app
+
+    with session_scope(url) as session:
+        add_reviewer(session, "bench", "bench-password-1")
+        first_id = session.execute(
+            text("SELECT id FROM claim_pairs WHERE status = 'pending' ORDER BY score DESC, id DESC LIMIT 1")
+        ).scalar_one()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    rows: list[tuple[str, float, str]] = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=True) as client:
+            login = client.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+            client.post("/login", data={"name": "bench", "password": "bench-password-1", "csrf_token": token})
+            for name, path in [
+                ("page: queue, first page", "/"),
+                (f"page: queue, outlet '{OUTLETS[3]}'", f"/?outlet={OUTLETS[3].replace(' ', '+')}"),
+                (f"page: queue, search '{RARE}'", f"/?q={RARE}"),
+                ("page: a pair", f"/pairs/{first_id}"),
+            ]:
+                ms, response = timed(lambda: client.get(path), runs)
+                if "Signed in as" not in response.text:
+                    raise RuntimeError(f"{path} did not render for a signed-in reviewer (HTTP {response.status_code})")
+                rows.append((name, ms, f"HTTP {response.status_code}, {len(response.content):,} bytes"))
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    return rows
+
+
 def _postgres_schema(url: str) -> tuple[str, str]:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -187,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         built = time.perf_counter() - started
         print(f"{label}: {counts['pairs']:,} pairs, {counts['claims']:,} claims, {counts['articles']:,} articles, "
               f"{counts['events']:,} events built in {built:.1f} s")  # fmt: skip
-        rows = measure(url, args.runs)
+        rows = measure(url, args.runs) + measure_pages(url, args.runs)
         width = max(len(name) for name, *_ in rows)
         print(f"{'query':<{width}}  {'median ms':>9}  result")
         for name, ms, shown in rows:

@@ -216,3 +216,14 @@ def test_a_named_lock_makes_a_second_transaction_wait(database_url):
         order.append("first commits")
     thread.join(10)
     assert order == ["first commits", "second has the lock"]
+
+
+def test_the_models_match_the_migrations(database_url):
+    """A model change without its migration (or the reverse) shows up as an autogenerate diff."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from factcheck.db.models import Base
+
+    with get_engine(database_url).connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
