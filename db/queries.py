@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from factcheck.db.models import PAIR_STATUSES, Article, Claim, ClaimPair, utcnow
+from factcheck.db.models import PAIR_STATUSES, Article, Claim, ClaimPair
 
 
 @dataclass(frozen=True)

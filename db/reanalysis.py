@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from factcheck.db.models import Article, Claim, ClaimPair, Event, utcnow
+from factcheck.db.models import Article, Claim, ClaimPair, Event
 from factcheck.db import store
 from factcheck.db.store import _insert, _jsonable
 from factcheck.tasks import models as m
