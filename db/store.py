@@ -244,11 +244,21 @@ def unassigned_articles(session: Session) -> list[m.ArticleDigest]:
     return [_digest(a) for a in session.scalars(stmt)]
 
 
+def _shift(when: datetime, delta: timedelta) -> datetime:
+    """`when + delta`, held at the ends of the calendar (feeds do carry dates like 9999-12-31)."""
+    try:
+        return when + delta
+    except OverflowError:
+        return datetime.max.replace(tzinfo=when.tzinfo) if delta > timedelta(0) else datetime.min.replace(tzinfo=when.tzinfo)
+
+
 def events_near(session: Session, start: datetime | None, end: datetime | None, window: timedelta) -> list[m.EventDigest]:
     """Events whose articles were published within `window` of [start, end]."""
     stmt = select(Event)
     if start is not None and end is not None:
-        stmt = stmt.where(Event.last_published_at >= start - window, Event.first_published_at <= end + window)
+        stmt = stmt.where(
+            Event.last_published_at >= _shift(start, -window), Event.first_published_at <= _shift(end, window)
+        )
     events = list(session.scalars(stmt.order_by(Event.id)))
     return [
         m.EventDigest(event_id=e.id, articles=tuple(_digest(a) for a in sorted(e.articles, key=lambda a: a.id)))

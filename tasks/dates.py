@@ -231,6 +231,16 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _resolve_or_none(kind: str, m: re.Match[str], cues: Callable[[], list], anchor: date | None
+                     ) -> tuple[date | None, str, bool]:
+    """`_resolve`, with a date beyond the calendar (an article dated 9999-12-31 and "next
+    week") read as unresolvable instead of failing the article."""
+    try:
+        return _resolve(kind, m, cues, anchor)
+    except (ValueError, OverflowError):
+        return None, "day", False
+
+
 def _resolve(kind: str, m: re.Match[str], cues: Callable[[], list], anchor: date | None
              ) -> tuple[date | None, str, bool]:
     """(value, granularity, relative) of one raw match."""
@@ -293,7 +303,7 @@ def find_dates(sentence: str, published_at: datetime | None = None) -> tuple[Dat
             cached.append(_tense_cues(sentence))
         return cached[0]
 
-    resolved = [(kind, m, *_resolve(kind, m, cues, anchor)) for kind, m in raw]
+    resolved = [(kind, m, *_resolve_or_none(kind, m, cues, anchor)) for kind, m in raw]
     days = [(m.start(), value) for kind, m, value, gran, _ in resolved if gran == "day" and value]
     mentions = []
     for kind, m, value, granularity, relative in resolved:

@@ -157,13 +157,15 @@ def _link(raw: Any, base_url: str) -> str | None:
     """Absolute http(s) link of an entry, or None.
 
     RSS `<guid>` without isPermaLink="false" is copied into `link` by feedparser; a guid
-    like `12345` is not a URL, so it only counts when it is already absolute.
+    like `12345` is not a URL, so it only counts when it is already absolute. feedparser leaves
+    `guidislink` set when a real `<link>` follows the guid, so a link that differs from the
+    guid is the feed's own and is resolved like any other.
     """
     link = (raw.get("link") or "").strip()
     if not link:
         return None
-    if raw.get("guidislink") and urlsplit(link).scheme not in ("http", "https"):
-        return None
+    if raw.get("guidislink") and link == (raw.get("id") or "").strip() and urlsplit(link).scheme not in ("http", "https"):
+        return None  # the guid copied into `link`, not a <link> of the feed
     absolute = urljoin(base_url, link)
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
 

@@ -150,3 +150,9 @@ def test_modal_may_is_not_a_month():
 def test_date_spans_cover_dates_and_times():
     sentence = "Trains stop at 11 p.m. on March 3."
     assert [sentence[s:e] for s, e in date_spans(sentence)] == ["11 p.m.", "March 3"]
+
+
+def test_a_date_beyond_the_calendar_is_left_unresolved_not_fatal():
+    end_of_time = datetime(9999, 12, 31, 23, 0, tzinfo=timezone.utc)
+    (mention,) = find_dates("The inquiry will report next week.", end_of_time)
+    assert mention.text == "next week" and mention.value is None

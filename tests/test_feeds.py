@@ -268,3 +268,15 @@ def test_a_429_feed_reports_the_servers_retry_after(loopback, http_client):
     result = fetch(http_client, source(loopback))
     assert (result.status, result.error, result.retry_after_s) == ("failed", "http 429", 3600.0)
     assert len(loopback.requests_to("/feed.xml")) == 1  # no retries unless asked for
+
+
+def test_a_relative_link_after_a_permalink_guid_is_resolved():
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>Quay closes</title><guid>https://news.example/id/77</guid>"
+        "<link>/harbour/quay-closes</link></item>"
+        "<item><title>Bare guid</title><guid>12345</guid></item></channel></rss>"
+    ).encode()
+    entries, _warning = parse_feed(rss, base_url="https://news.example/feeds/rss.xml", outlet="Harbour Post",
+                                   feed_url="https://news.example/feeds/rss.xml")
+    assert [e.link for e in entries] == ["https://news.example/harbour/quay-closes", None]
