@@ -55,14 +55,6 @@ from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 
-QUIET = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-}
-
 
 def default_outlets(articles: int) -> int:
     # FACTCHECK_MAX_ENTRIES_PER_FEED is 200: keep every feed below it so all articles are fetched.
@@ -325,25 +317,8 @@ def instrument() -> Meter:
     return meter
 
 
-def _setup_env(tmp: Path) -> None:
-    for key, value in QUIET.items():
-        os.environ.setdefault(key, value)
-    if not os.environ.get("PREFECT_API_URL"):
-        os.environ["PREFECT_HOME"] = str(tmp / "prefect-home")
-    os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"
-    os.environ["FACTCHECK_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.db'}"
-
-
-def _warm_up() -> float:
-    from prefect import flow
-
-    @flow(name="bench-warm-up")
-    def warm_up() -> None:
-        return None
-
-    started = time.perf_counter()
-    warm_up()
-    return time.perf_counter() - started
+# The child-process set-up and Prefect warm-up are the orchestration benchmark's.
+from orchestration import _setup_child as _setup_env, _warm_up  # noqa: E402
 
 
 def _rusage() -> dict:
