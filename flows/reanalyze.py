@@ -28,7 +28,7 @@ from factcheck.flows import progress
 from factcheck.flows.hooks import notify_failure
 from factcheck.flows.manual import day_bounds
 from factcheck.flows.nightly import RunSummary, summary_markdown
-from factcheck.tasks import claims, rescoring, steps
+from factcheck.tasks import rescoring, steps
 
 CLAIM_BATCH = 25
 EVENT_BATCH = 10
@@ -48,9 +48,7 @@ def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
             article = store.article_for_claims(session, article_id)
             if article is None:
                 continue
-            found = []
-            if steps.analysable_language(article.language, settings.languages):
-                found = claims.extract_claims(article.text, outlet=article.outlet, published_at=article.published_at)
+            found = steps.article_claims(article, settings)
             total.add(reanalysis.refresh_claims(session, article_id, found, steps.CLAIMS_VERSION))
         progress.advance("claims")
     return total

@@ -212,6 +212,13 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
 # --- analysis --------------------------------------------------------------------------------
 
 
+def article_claims(article, settings: Settings) -> list:
+    """A stored article's claims; none for languages the claim rules do not cover."""
+    if not analysable_language(article.language, settings.languages):
+        return []
+    return claims.extract_claims(article.text, outlet=article.outlet, published_at=article.published_at)
+
+
 @task(name="extract-claims", cache_policy=NO_CACHE)
 def extract_claims_task(article_ids: list[int]) -> int:
     """Split a batch of articles into claims; returns how many claims were stored."""
@@ -222,10 +229,7 @@ def extract_claims_task(article_ids: list[int]) -> int:
             article = store.article_for_claims(session, article_id)
             if article is None:
                 continue
-            found = []
-            if analysable_language(article.language, settings.languages):
-                found = claims.extract_claims(article.text, outlet=article.outlet, published_at=article.published_at)
-            total += store.save_claims(session, article_id, found, CLAIMS_VERSION)
+            total += store.save_claims(session, article_id, article_claims(article, settings), CLAIMS_VERSION)
         progress.advance("claims")
     return total
 

@@ -361,26 +361,21 @@ def window_lemmas(f: Features, start: int, end: int, before: int = 4, after: int
     first = next((i for i, t in enumerate(toks) if t.end > start), len(toks))
     last = next((i for i in range(len(toks) - 1, -1, -1) if toks[i].start < end), -1)
     out: list[str] = []
-    count = 0
-    for i in range(first - 1, -1, -1):
-        t = toks[i]
-        if t.text in (";", '"', "(", ")"):
-            break
-        if t.kind == "word" and t.lemma not in STOP_LEMMAS and len(t.lemma) > 2:
-            out.append("E:" + entity_key(t.text) if t.entity else t.lemma)
-            count += 1
-            if count >= before:
+
+    def collect(indices: range, limit: int) -> None:
+        count = 0
+        for i in indices:
+            t = toks[i]
+            if t.text in (";", '"', "(", ")"):
                 break
-    count = 0
-    for i in range(last + 1, len(toks)):
-        t = toks[i]
-        if t.text in (";", '"', "(", ")"):
-            break
-        if t.kind == "word" and t.lemma not in STOP_LEMMAS and len(t.lemma) > 2:
-            out.append("E:" + entity_key(t.text) if t.entity else t.lemma)
-            count += 1
-            if count >= after:
-                break
+            if t.kind == "word" and t.lemma not in STOP_LEMMAS and len(t.lemma) > 2:
+                out.append("E:" + entity_key(t.text) if t.entity else t.lemma)
+                count += 1
+                if count >= limit:
+                    break
+
+    collect(range(first - 1, -1, -1), before)
+    collect(range(last + 1, len(toks)), after)
     return out
 
 
