@@ -9,6 +9,7 @@ October 23"). Deadlines and ranges ("by Friday", "from Tuesday to Friday") and r
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from factcheck.tasks.detectors.text import GENERIC_LEMMAS, HAPPENING_CLASSES, features, lemmas_of, window_lemmas
 from factcheck.tasks.models import Claim, DateMention, Evidence, Reason
@@ -35,18 +36,31 @@ def _usable(d: DateMention, text: str, others: tuple[DateMention, ...]) -> bool:
     return not _RANGE_AFTER.match(text[d.end : d.end + 12])
 
 
-def _anchors(text: str, d: DateMention) -> tuple[set[str], bool]:
+def _anchors(text: str, d: DateMention) -> tuple[frozenset[str], bool]:
     """Happening words next to the date (two before, one after) and whether it was rescheduled."""
     f = features(text)
     near = window_lemmas(f, d.start, d.end, before=4, after=2)
     words = [w for w in near if not w.startswith("E:") and w not in GENERIC_LEMMAS]
     before = [w for w in window_lemmas(f, d.start, d.end, before=4, after=0) if w in words][:2]
     after = [w for w in window_lemmas(f, d.start, d.end, before=0, after=2) if w in words][:1]
-    anchors = set(before + after)
-    return anchors, bool(set(near) & _RESCHEDULE)
+    return frozenset(before + after), bool(set(near) & _RESCHEDULE)
 
 
-def _same_happening(x: set[str], y: set[str]) -> str | None:
+@lru_cache(maxsize=32768)
+def _day_anchors(c: Claim) -> tuple[tuple[DateMention, frozenset[str], bool], ...]:
+    """(day, happening words next to it, rescheduled?) for each usable day of a claim.
+
+    Cached per claim: an event scores each claim against many others."""
+    return tuple((d, *_anchors(c.text, d)) for d in c.dates if _usable(d, c.text, c.dates))
+
+
+@lru_cache(maxsize=32768)
+def _clock_times(c: Claim) -> tuple[tuple[DateMention, tuple[int, int]], ...]:
+    """Each clock time of a claim with the minutes it allows (cached per claim)."""
+    return tuple((d, r) for d in c.dates if (r := _minutes(d, c.text)))
+
+
+def _same_happening(x: frozenset[str], y: frozenset[str]) -> str | None:
     """The one-off happening both anchor sets name: the same event word, or a one-off class."""
     for w in sorted(x & y):
         if w in EVENT_LEMMAS and w not in _WEAK_ANCHORS:
@@ -105,14 +119,14 @@ def _minutes(d: DateMention, text: str) -> tuple[int, int] | None:
     return t - 10, t + 10
 
 
-def _event_words(text: str) -> set[str]:
-    return {w for w in features(text).content if w in EVENT_LEMMAS}
+@lru_cache(maxsize=32768)
+def _event_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in features(text).content if w in EVENT_LEMMAS)
 
 
 def _time_conflict(a: Claim, b: Claim) -> Reason | None:
     """Two clock times for the same one-off happening ("the blast, at 6:40 a.m." vs "at 9.20 a.m.")."""
-    ta = [(d, r) for d in a.dates if (r := _minutes(d, a.text))]
-    tb = [(d, r) for d in b.dates if (r := _minutes(d, b.text))]
+    ta, tb = _clock_times(a), _clock_times(b)
     if len(ta) != 1 or len(tb) != 1:
         return None
     (x, rx), (y, ry) = ta[0], tb[0]
@@ -129,15 +143,14 @@ def _time_conflict(a: Claim, b: Claim) -> Reason | None:
 
 def detect(a: Claim, b: Claim) -> Reason | None:
     """A Reason when both claims date the same happening to different days (or clock times)."""
+    if not a.dates or not b.dates:
+        return None
     timed = _time_conflict(a, b)
     if timed is not None:
         return timed
-    da = [d for d in a.dates if _usable(d, a.text, a.dates)]
-    db = [d for d in b.dates if _usable(d, b.text, b.dates)]
-    if not da or not db:
+    anchors_a, anchors_b = _day_anchors(a), _day_anchors(b)
+    if not anchors_a or not anchors_b:
         return None
-    anchors_a = [(d, *_anchors(a.text, d)) for d in da]
-    anchors_b = [(d, *_anchors(b.text, d)) for d in db]
     hits, agreeing = [], set()
     for x, ax, moved_x in anchors_a:
         for y, ay, moved_y in anchors_b:

@@ -366,10 +366,11 @@ def detect_denial(a: Claim, b: Claim) -> Reason | None:
     return best
 
 
-def _governed(f: Features) -> list[tuple[int, list]]:
-    """(cue index, content tokens it governs) for each negation cue, in order."""
+@lru_cache(maxsize=32768)
+def _governed(text: str) -> tuple[tuple[int, tuple], ...]:
+    """(cue index, content tokens it governs) for each negation cue, in order (cached per sentence)."""
     out = []
-    toks = f.tokens
+    toks = features(text).tokens
     i = 0
     while i < len(toks):
         if toks[i].negated and (i == 0 or not toks[i - 1].negated):
@@ -380,21 +381,24 @@ def _governed(f: Features) -> list[tuple[int, list]]:
                 if t.kind == "word" and t.lemma not in STOP_LEMMAS and len(t.lemma) > 2 and not t.lower.endswith("ly"):
                     scope.append(t)
                 j += 1
-            out.append((i - 1, scope[:1]))  # the negation governs its first content word (the verb)
+            out.append((i - 1, tuple(scope[:1])))  # the negation governs its first content word (the verb)
             i = j
         else:
             i += 1
-    return out
+    return tuple(out)
 
 
 MIN_OVERLAP = 0.45
 
 
 def _negation_one_way(neg: Claim, pos: Claim, overlap: float) -> Reason | None:
+    scopes = _governed(neg.text)
+    if not scopes:
+        return None
     fn, fp = features(neg.text), features(pos.text)
     asserted = {t.lemma: t for t in fp.tokens if t.kind == "word" and not t.negated and not t.entity}
     negated_there = {t.lemma for t in fp.tokens if t.negated}
-    for cue_i, scope in _governed(fn):
+    for cue_i, scope in scopes:
         for t in scope:
             if t.entity or t.lemma in GENERIC_LEMMAS or t.lemma in NONCOMMITTAL or t.lemma not in asserted or t.lemma in negated_there:
                 continue

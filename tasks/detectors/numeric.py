@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factcheck.tasks.detectors.text import (
     GENERIC_LEMMAS,
@@ -160,7 +161,9 @@ def _skip(q: Quantity, sentence: str) -> bool:
     return bool(_PART_OF_RE.match(sentence[q.end : q.end + 30]) or (not q.unit and _PART_RE.match(sentence[q.end : q.end + 20])))
 
 
-def _prepare(claim: Claim) -> list[_Q]:
+@lru_cache(maxsize=32768)
+def _prepare(claim: Claim) -> tuple[_Q, ...]:
+    """The claim's comparable figures (cached per claim: an event scores each claim against many)."""
     f = features(claim.text)
     out = []
     for q in claim.numbers:
@@ -197,7 +200,7 @@ def _prepare(claim: Claim) -> list[_Q]:
         total = bool(_TOTAL_AFTER_RE.match(f.text[q.end : q.end + 50]) or _TOTAL_BEFORE_RE.search(f.text[max(0, q.start - 14) : q.start]))
         out.append(_Q(q, unit, kind, lo, hi, local, ents, role_span, counted, noun, modifier, lemma(r.group(1)) if r else "",
                       past, total))
-    return out
+    return tuple(out)
 
 
 def _other_figure_words(f: Features, numbers: tuple[Quantity, ...], q: Quantity) -> frozenset[str]:
@@ -331,18 +334,20 @@ def _dates_differ(a: Claim, b: Claim, speech: bool = True) -> bool:
     With `speech=False`, dates of the saying ("said on Monday", "told staff on Tuesday") are
     ignored: a plan's figure does not change because it is repeated a day later.
     """
-
-    def dated(c: Claim, grans: tuple[str, ...]) -> list:
-        return [d for d in c.dates if d.value is not None and d.granularity in grans
-                and (speech or not _SPEECH_DATE_RE.search(c.text[max(0, d.start - 60) : d.start]))]
-
-    da = {d.value for d in dated(a, ("day",))}
-    db = {d.value for d in dated(b, ("day",))}
+    da, ma = _day_and_month_sets(a, speech)
+    db, mb = _day_and_month_sets(b, speech)
     if da and db and not (da & db):
         return True
-    ma = {(d.value.year, d.value.month) for d in dated(a, ("day", "month"))}
-    mb = {(d.value.year, d.value.month) for d in dated(b, ("day", "month"))}
     return bool(ma and mb and not (ma & mb))
+
+
+@lru_cache(maxsize=32768)
+def _day_and_month_sets(c: Claim, speech: bool) -> tuple[frozenset, frozenset]:
+    """The days and the (year, month)s a claim is dated to; without `speech`, not those of the saying."""
+    dated = [d for d in c.dates if d.value is not None and d.granularity in ("day", "month")
+             and (speech or not _SPEECH_DATE_RE.search(c.text[max(0, d.start - 60) : d.start]))]
+    days = frozenset(d.value for d in dated if d.granularity == "day")
+    return days, frozenset((d.value.year, d.value.month) for d in dated)
 
 
 _MARKET_UNITS = frozenset({"percent", "pp"})

@@ -130,10 +130,11 @@ _SPEECH_DATE_RE = re.compile(
 )
 
 
-def _event_dates(c: Claim, gran: str) -> set:
+@lru_cache(maxsize=65536)
+def _event_dates(c: Claim, gran: str) -> frozenset:
     """Dates of a claim at one granularity, without the dates of the saying ("said late on Monday")."""
-    return {d.value for d in c.dates if d.value is not None and d.granularity == gran
-            and not _SPEECH_DATE_RE.search(c.text[max(0, d.start - 60) : d.start])}
+    return frozenset(d.value for d in c.dates if d.value is not None and d.granularity == gran
+            and not _SPEECH_DATE_RE.search(c.text[max(0, d.start - 60) : d.start]))
 
 
 # --- a planned happening called off before it began, vs a report that it happened -------------
@@ -178,8 +179,8 @@ def detect_called_off(a: Claim, b: Claim) -> Reason | None:
     Like a denial, the two rarely share words beyond the happening ("suspended the strike" /
     "a walkout halted trains"), so this runs without the subject-overlap gate.
     """
-    if _dated_apart(a, b):
-        return None
+    if not (called_off(a.text) or called_off(b.text)) or _dated_apart(a, b):
+        return None  # the cheap test first: most sentences call nothing off
     return _called_off_vs_happened(a, b)
 
 
@@ -237,12 +238,14 @@ def _dated_apart(a: Claim, b: Claim) -> bool:
 
 def detect(a: Claim, b: Claim) -> Reason | None:
     """A Reason when the claims state opposite outcomes for the same subject, else None."""
+    ha, hb = status_hits(a.text), status_hits(b.text)
+    if not (ha and hb) and not (called_off(a.text) or called_off(b.text)):
+        return None  # neither an outcome on both sides nor anything called off: nothing to compare
     if _dated_apart(a, b) or different_named_subjects(a.text, b.text):
         return None
     found = _called_off_vs_happened(a, b)
     if found is not None:
         return found
-    ha, hb = status_hits(a.text), status_hits(b.text)
     if not ha or not hb:
         return None
     axes = {h.axis for h in ha} & {h.axis for h in hb}

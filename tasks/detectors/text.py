@@ -392,6 +392,7 @@ def adjacent_entities(f: Features, lemma_key: str, reach: int = 3) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=4096)  # asked by several detectors about the same pair in a row
 def different_named_subjects(a_text: str, b_text: str) -> bool:
     """True when both sentences name a thing with the same noun but different names.
 
