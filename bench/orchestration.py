@@ -251,13 +251,15 @@ def run_plain(corpus_dir: Path, tmp: Path) -> dict:
         outcomes = pool_map(settings.fetch_workers, fetch_feed_task.fn, [(s, run_id) for s in sources])
         stages["fetch feeds"] = time.perf_counter() - t
         t = time.perf_counter()
-        batches = [(b, o.feed_id, run_id) for o in outcomes for b in _batches(o.entries, PAGE_BATCH)]
-        stored = sum(r.stored for r in pool_map(settings.fetch_workers, fetch_articles_task.fn, batches))
+        batches = [(b, o.feed_id, run_id, True) for o in outcomes for b in _batches(o.entries, PAGE_BATCH)]
+        page_outcomes = pool_map(settings.fetch_workers, fetch_articles_task.fn, batches)
+        stored = sum(r.stored for r in page_outcomes)
         stages["fetch + extract pages"] = time.perf_counter() - t
         t = time.perf_counter()
         with session_scope(url) as session:
             article_ids = store.articles_needing_claims(session, CLAIMS_VERSION)
-        claims = sum(pool_map(2, extract_claims_task.fn, [(c,) for c in _chunks(article_ids, CLAIM_BATCH)]))
+        claims = sum(r.claims for r in page_outcomes)  # split at ingest, as the nightly flow does
+        claims += sum(pool_map(2, extract_claims_task.fn, [(c,) for c in _chunks(article_ids, CLAIM_BATCH)]))
         stages["claims"] = time.perf_counter() - t
         t = time.perf_counter()
         grouping = group_events_task.fn()

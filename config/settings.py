@@ -21,6 +21,13 @@ class Settings(BaseSettings):
         default=SecretStr(DEFAULT_DATABASE_URL),
         description="SQLAlchemy URL; secret so that a password never reaches logs.",
     )
+    db_retries: int = Field(
+        default=5, ge=0, le=20, description="Retries of a database connection that failed to open (backoff with jitter)."
+    )
+    db_retry_budget_s: float = Field(
+        default=30.0, ge=0, description="No database connection retry starts this many seconds after the first attempt."
+    )
+    db_connect_timeout_s: int = Field(default=10, ge=2, description="Time limit of one PostgreSQL connection attempt.")
     feeds_file: Path | None = Field(default=None, description="Default: the bundled config/feeds.toml.")
     allow_private_addresses: bool = False
 
@@ -37,6 +44,10 @@ class Settings(BaseSettings):
         default="threads", description="Where claim extraction and detection batches run."
     )
     analysis_workers: int = Field(default=2, ge=1, le=256)
+    cpu_workers: int | None = Field(
+        default=None, ge=0, le=256,
+        description="Processes for extraction, claims and scoring; default: the usable cores; 0: in the calling thread.",
+    )
     dask_address: str | None = Field(default=None, description="Scheduler address, e.g. tcp://10.0.0.5:8786.")
     max_entries_per_feed: int = Field(default=200, ge=1)
     per_host_limit: int = Field(default=2, ge=1, le=16, description="Concurrent requests per host (politeness).")

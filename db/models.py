@@ -84,7 +84,11 @@ class Feed(Base):
 
 
 class Run(Base):
-    """One pipeline run, with the counts printed in its summary."""
+    """One pipeline run, with the counts printed in its summary.
+
+    `status` is running, completed, failed, or interrupted: the process died without finishing
+    the run (killed, out of memory, the machine went down), noticed by a later run on the same
+    host through `host` and `pid` (db/store.py, `mark_interrupted_runs`)."""
 
     __tablename__ = "runs"
 
@@ -96,6 +100,9 @@ class Run(Base):
     finished_at: Mapped[datetime | None]
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    # The process that runs it (migration 0006); NULL for runs recorded before.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
 
 
 class RunIssue(Base):

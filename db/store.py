@@ -4,6 +4,7 @@ on a natural key, so a rerun (or a second run at the same time) never stores any
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, Lock, Run, RunIssue, utcnow
+from factcheck.db.processes import process_gone, this_host
 from factcheck.tasks import backoff
 from factcheck.tasks import models as m
 
@@ -26,10 +28,42 @@ def _insert(session: Session, table: Table):
 
 
 def start_run(session: Session, *, kind: str, flow_run_id: str | None) -> int:
-    run = Run(kind=kind, flow_run_id=flow_run_id, status="running", counts={})
+    """Record a run of this process; first, earlier runs whose process died are marked interrupted."""
+    mark_interrupted_runs(session)
+    run = Run(kind=kind, flow_run_id=flow_run_id, status="running", counts={}, host=this_host(), pid=os.getpid())
     session.add(run)
     session.flush()
     return run.id
+
+
+def mark_interrupted_runs(session: Session) -> list[int]:
+    """Set `interrupted` on the runs still `running` whose process on this host has ended.
+
+    A process killed with SIGKILL, by the out-of-memory killer or a power cut records no end, and
+    its Prefect flow run stays Running too. Its half-done analysis needs nothing more: each step
+    picks its work from the database, so the next run finishes it. Runs of other hosts, and runs
+    recorded before migration 0006 (no pid), are left alone: whether their process lives cannot be
+    told here. A host is known by its name, so a container restarted under the same name judges
+    the runs of its previous life; two containers that share a name but not their process ids
+    (host networking) could mark each other's live runs, which then set their real status at the end.
+    """
+    host = this_host()
+    rows = session.execute(
+        select(Run.id, Run.pid, Run.started_at).where(Run.status == "running", Run.host == host, Run.pid.is_not(None))
+    ).all()
+    gone = [row for row in rows if process_gone(row.pid, row.started_at)]
+    now = utcnow()
+    for row in gone:
+        session.execute(
+            update(Run)
+            .where(Run.id == row.id, Run.status == "running")
+            .values(
+                status="interrupted",
+                error=f"process {row.pid} on {host} ended without finishing the run "
+                f"(noticed {now:%Y-%m-%d %H:%M:%S} UTC)",
+            )
+        )
+    return [row.id for row in gone]
 
 
 def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, Any], error: str | None = None) -> None:
@@ -49,6 +83,10 @@ def run_issues(session: Session, run_id: int) -> list[RunIssue]:
 
 
 # --- feeds -----------------------------------------------------------------------------------
+
+
+def save_feed_validators(session: Session, url: str, etag: str | None, last_modified: str | None) -> None:
+    session.execute(update(Feed).where(Feed.url == url).values(etag=etag, last_modified=last_modified))
 
 
 def feed_validators(session: Session, url: str) -> tuple[str | None, str | None]:
@@ -77,9 +115,15 @@ def feed_schedule(session: Session, url: str) -> FeedSchedule:
     return FeedSchedule(*row) if row else FeedSchedule()
 
 
-def save_feed_state(session: Session, fetch: m.FeedFetch, *, now: datetime | None = None) -> int:
+def save_feed_state(
+    session: Session, fetch: m.FeedFetch, *, now: datetime | None = None, validators: bool = True
+) -> int:
     """Upsert a feed's state after a fetch; a failure keeps the validators, grows the streak and
-    the failure score and pushes the next fetch back; a success resets all three (and re-enables)."""
+    the failure score and pushes the next fetch back; a success resets all three (and re-enables).
+
+    With `validators=False` the new ETag / Last-Modified are not stored yet: the ingest flow
+    stores them (`save_feed_validators`) once every new entry's page is stored, so that a run that
+    dies in between sees the same entries again next time instead of a 304."""
     now = now or utcnow()
     table = Feed.__table__
     ok = fetch.status != "failed"
@@ -115,7 +159,7 @@ def save_feed_state(session: Session, fetch: m.FeedFetch, *, now: datetime | Non
     }
     if ok:
         values["last_success_at"] = now
-    if fetch.status == "fetched":
+    if fetch.status == "fetched" and validators:
         values["etag"] = fetch.etag
         values["last_modified"] = fetch.last_modified
     stmt = _insert(session, table).values(**values)

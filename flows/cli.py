@@ -4,6 +4,7 @@ that `factcheck --help` is instant and Prefect's environment is set before Prefe
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -49,7 +50,9 @@ PREFECT_QUIET = {
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -75,21 +78,53 @@ def safe_url(url: str) -> str:
 
 
 def db_error(exc: Exception) -> str:
-    """One line about a database failure, without the URL (it may hold a password)."""
+    """One line about a database failure. DatabaseUnavailable names the database (its password
+    masked), the attempts and the reason; other errors are reported without the URL."""
+    from factcheck.db.engine import DatabaseUnavailable
+
+    if isinstance(exc, DatabaseUnavailable):
+        return str(exc)
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"database unavailable: {detail[0] if detail else type(exc).__name__}"
 
 
-@contextmanager
-def open_session(url: str) -> Iterator[Session]:
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exceptions reported with `db_error`: a database that cannot be reached or opened."""
     from sqlalchemy.exc import OperationalError
 
+    from factcheck.db.engine import DatabaseUnavailable
+
+    return (OperationalError, DatabaseUnavailable)
+
+
+class _NoDatabaseTracebacks(logging.Filter):
+    """Keeps Prefect's console from printing a traceback for an unavailable database: the command
+    prints that error as one line when the run ends (the run's logs in Prefect keep it all)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from factcheck.db.engine import DatabaseUnavailable
+
+        return not (record.exc_info and isinstance(record.exc_info[1], DatabaseUnavailable))
+
+
+def hide_database_tracebacks() -> None:
+    """Add `_NoDatabaseTracebacks` to Prefect's console handlers (call after Prefect is imported)."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [logging.getLogger(), *(lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger))]
+    for handler in {h for lg in loggers for h in lg.handlers if isinstance(h, PrefectConsoleHandler)}:
+        if not any(isinstance(f, _NoDatabaseTracebacks) for f in handler.filters):
+            handler.addFilter(_NoDatabaseTracebacks())
+
+
+@contextmanager
+def open_session(url: str) -> Iterator[Session]:
     from factcheck.db.engine import session_scope
 
     try:
         with session_scope(url) as session:
             yield session
-    except OperationalError as exc:
+    except database_errors() as exc:
         raise fail(db_error(exc)) from None
 
 
@@ -99,7 +134,6 @@ def open_session(url: str) -> Iterator[Session]:
 def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
     """Run the nightly flow in this process with progress bars; returns the run summary."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from sqlalchemy.exc import OperationalError
 
     from factcheck.config.feeds import FeedsFileError, load_feeds
     from factcheck.flows import progress as run_progress
@@ -129,8 +163,10 @@ def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
         try:
             from factcheck.flows.nightly import nightly
 
+            if not verbose:
+                hide_database_tracebacks()
             summary = nightly(feeds_file=str(feeds_file))
-        except OperationalError as exc:
+        except database_errors() as exc:
             raise fail(db_error(exc)) from None
         except FeedsFileError as exc:
             raise fail(str(exc)) from None
@@ -208,8 +244,6 @@ def reanalyze(
     """Claims, events and pairs again for a range of publication days; verdicts are kept.
 
     Uses the current claim extractor and detectors (see README, "Reanalysis")."""
-    from sqlalchemy.exc import OperationalError
-
     if since and until and since > until:
         raise fail(f"--since ({since:%Y-%m-%d}) is after --until ({until:%Y-%m-%d})", code=2)
     if verbose:
@@ -219,8 +253,10 @@ def reanalyze(
     try:
         from factcheck.flows.reanalyze import reanalyze as reanalyze_flow
 
+        if not verbose:
+            hide_database_tracebacks()
         summary = reanalyze_flow(since=since.date() if since else None, until=until.date() if until else None)
-    except OperationalError as exc:
+    except database_errors() as exc:
         raise fail(db_error(exc)) from None
     except Exception as exc:  # the flow run failed; Prefect has recorded its state
         raise fail(f"reanalysis failed: {type(exc).__name__}: {exc}") from None
@@ -537,14 +573,13 @@ def review_ui(
 ) -> None:
     """Serve the reviewers' web app: the queue, pair pages, verdicts (sign-in required)."""
     import uvicorn
-    from sqlalchemy.exc import OperationalError
 
     from factcheck.flows.web.app import create_app
 
     url = use_database(database)
     try:
         web = create_app(url)
-    except OperationalError as exc:
+    except database_errors() as exc:
         raise fail(db_error(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"listening on {host}: serve it behind HTTPS (session cookies are marked Secure only over HTTPS)", style="yellow")
@@ -584,14 +619,12 @@ def reviewers_add(
 @db_app.command("upgrade")
 def db_upgrade(database: DatabaseOpt = None) -> None:
     """Bring the database schema up to date (also done automatically on first use)."""
-    from sqlalchemy.exc import OperationalError
-
     from factcheck.db.engine import get_engine
 
     url = use_database(database)
     try:
         get_engine(url)
-    except OperationalError as exc:
+    except database_errors() as exc:
         raise fail(db_error(exc)) from None
     out.print("database schema is up to date")
 

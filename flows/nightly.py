@@ -42,6 +42,15 @@ def summary_markdown(summary: RunSummary) -> str:
     return "\n".join(lines)
 
 
+def merge_counts(*parts: dict[str, int]) -> dict[str, int]:
+    """One run's counts; a count both stages keep (articles analysed, claims) is their sum."""
+    out: dict[str, int] = {}
+    for part in parts:
+        for key, value in part.items():
+            out[key] = out.get(key, 0) + value
+    return out
+
+
 def resolve_feeds_file(feeds_file: str | None, settings: Settings) -> Path:
     return Path(feeds_file) if feeds_file else (settings.feeds_file or bundled_feeds_file())
 
@@ -63,13 +72,18 @@ def run_pipeline(
     logger.info("run %d: %d feeds from %s", run_id, len(sources), label)
     try:
         runner = fetch_runner(settings)
-        fetched = ingest.with_options(task_runner=runner)(sources, run_id, published_since, published_until)
+        fetched = ingest.with_options(task_runner=runner)(
+            sources, run_id, published_since, published_until, with_claims=True
+        )
         analyzed = analyze.with_options(task_runner=analysis_runner(settings))()
     except BaseException as exc:
+        # With the database gone this write fails too (one more attempt, see db/engine.py): the
+        # row stays 'running', the flow fails with DatabaseUnavailable, and the next run on this
+        # host marks the row 'interrupted'.
         with session_scope(url) as session:
             store.finish_run(session, run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")
         raise
-    counts = {**fetched.as_dict(), **analyzed.as_dict()}
+    counts = merge_counts(fetched.as_dict(), analyzed.as_dict())
     with session_scope(url) as session:
         store.finish_run(session, run_id, status="completed", counts=counts)
         issues = [

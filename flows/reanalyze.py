@@ -60,16 +60,16 @@ def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
     settings = Settings()
     version = rescoring.detector_version(settings)
     rescorers = [rescoring.nli_rescorer(settings), steps.run_judge(settings)]
+    found_sets = steps.events_contradictions(steps.load_event_claims(event_ids, settings), settings, rescorers)
     inserted = refreshed = 0
-    for event_id in event_ids:
-        with session_scope(settings.database()) as session:
-            _refs, found = steps.event_contradictions(session, event_id, settings, rescorers)
+    with session_scope(settings.database()) as session:
+        for event_id, found in zip(event_ids, found_sets, strict=True):
             new, updated = reanalysis.refresh_pairs(
                 session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found], version
             )
             inserted += new
             refreshed += updated
-        progress.advance("events")
+    progress.advance("events", len(event_ids))
     return inserted, refreshed
 
 

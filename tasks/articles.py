@@ -338,7 +338,17 @@ def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float = 
         else:
             if extracted is None or not extracted.text.strip():
                 problem = "no text extracted"
+    return _assemble(page, entry, extracted, problem, replaced)
 
+
+def failed_article(page: PageFetch, entry: FeedEntry, problem: str) -> Article:
+    """The `Article` for a page that could not be extracted: the feed's text, or failed."""
+    return _assemble(page, entry, None, problem, False)
+
+
+def _assemble(
+    page: PageFetch, entry: FeedEntry, extracted: ExtractedPage | None, problem: str | None, replaced: bool
+) -> Article:
     page_text = ""
     if extracted is not None and problem is None:
         page_text = _drop_heading(extracted.text.strip(), extracted.title, entry.title)

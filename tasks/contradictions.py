@@ -33,7 +33,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from factcheck.tasks.detectors import cause, dates, location, negation, numeric, record, status
+from factcheck.tasks.detectors import (
+    cause,
+    dates,
+    location,
+    negation,
+    numeric,
+    record,
+    release_sentence_caches,
+    sentence_caches_size,
+    status,
+)
 from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features, is_hedged, lemmas_of, subject_overlap
 from factcheck.tasks.models import Claim, ClaimRef, Evidence, PairScore, Reason
 
@@ -46,6 +56,8 @@ DEFAULT_THRESHOLD = 0.5
 # event's own topic words say little). So one shared name, happening class ("talks" ~ "meeting",
 # which is how a denial meets the report it denies) or uncommon word is enough.
 MIN_SHARED = 1.0
+# Per-sentence caches are emptied between events once they hold this many sentences.
+CACHE_RELEASE_AT = 2048
 
 _GATED: tuple[Callable[[Claim, Claim], Reason | None], ...] = (
     numeric.detect,
@@ -190,12 +202,21 @@ def candidate_pairs(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRef
     return out
 
 
-def score_candidates(claims: Sequence[ClaimRef]) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
-    """Every candidate pair with its rule score (zero included), for rescorers to revise."""
-    return [
+def score_candidates(
+    claims: Sequence[ClaimRef], min_score: float | None = None
+) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
+    """Every candidate pair with its rule score (zero included, for rescorers to revise), or
+    only those scoring at least `min_score` (what `keep_contradictions` can keep: a scoring
+    worker then sends back a few dozen pairs, not thousands)."""
+    if sentence_caches_size() > CACHE_RELEASE_AT:
+        release_sentence_caches()  # earlier events' sentences: memory, no further use
+    scored = (
         (x, y, score_pair(x.claim, y.claim, published_a=x.published_at, published_b=y.published_at))
         for x, y in candidate_pairs(claims)
-    ]
+    )
+    if min_score is None:
+        return list(scored)
+    return [t for t in scored if t[2].score >= min_score and t[2].reasons]
 
 
 # How many pairs of one conflict group `deduplicate` keeps (see there).

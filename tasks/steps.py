@@ -22,7 +22,7 @@ from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows import progress
-from factcheck.tasks import articles, claims, contradictions, events, feeds, rescoring
+from factcheck.tasks import articles, claims, contradictions, cpu_pool, events, feeds, rescoring
 from factcheck.tasks.http import HttpSettings, RetryPolicy, make_client
 from factcheck.tasks.models import FeedEntry, FeedSource
 
@@ -90,6 +90,9 @@ class FeedOutcome:
     entries: tuple[FeedEntry, ...] = ()  # new entries whose pages are still to fetch
     seen: int = 0
     message: str | None = None
+    # The feed's new (ETag, Last-Modified), to store once all `entries` are stored; None when
+    # there are none, or when entries were left out (over the per-feed cap) for a later run.
+    validators: tuple[str | None, str | None] | None = None
 
 
 @task(name="fetch-feed", cache_policy=NO_CACHE, timeout_seconds=FEED_TASK_TIMEOUT_S)
@@ -117,7 +120,7 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
         retry=retry_policy(settings),
     )
     with session_scope(url) as session:
-        feed_id = store.save_feed_state(session, fetch)
+        feed_id = store.save_feed_state(session, fetch, validators=False)
         if fetch.status == "failed":
             logger.warning("feed %s (%s) failed: %s", source.outlet, source.url, fetch.error)
             store.record_issue(session, run_id, stage="feed", subject=source.url, status="failed", message=fetch.error)
@@ -142,10 +145,23 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
                 )
             fresh.setdefault(articles.canonical_url(entry.link), entry)
         known = store.stored_urls(session, fresh)
-    new = tuple(e for u, e in fresh.items() if u not in known)[: settings.max_entries_per_feed]
+    unseen = tuple(e for u, e in fresh.items() if u not in known)
+    new = unseen[: settings.max_entries_per_feed]
+    validators = (fetch.etag, fetch.last_modified) if fetch.status == "fetched" and len(new) == len(unseen) else None
     logger.info("feed %s: %s, %d entries, %d new", source.outlet, fetch.status, len(fetch.entries), len(new))
     progress.advance("feeds")
-    return FeedOutcome(source.outlet, source.url, fetch.status, feed_id, new, len(fetch.entries), fetch.warning)
+    return FeedOutcome(source.outlet, source.url, fetch.status, feed_id, new, len(fetch.entries), fetch.warning,
+                       validators)
+
+
+def save_validators(outcomes: list[FeedOutcome]) -> None:
+    """Store the validators of feeds whose new entries are all stored (see `FeedOutcome`)."""
+    done = [o for o in outcomes if o.validators is not None]
+    if not done:
+        return
+    with session_scope(Settings().database()) as session:
+        for outcome in done:
+            store.save_feed_validators(session, outcome.url, *outcome.validators)
 
 
 def _skip_reason(schedule: store.FeedSchedule) -> tuple[str, str] | None:
@@ -157,27 +173,58 @@ def _skip_reason(schedule: store.FeedSchedule) -> tuple[str, str] | None:
     return None
 
 
+def _extract(page, entry: FeedEntry, settings: Settings):
+    """`articles.extract_article` on a CPU worker; a worker that dies fails this page only."""
+    try:
+        return cpu_pool.run(cpu_pool.pool_size(settings.cpu_workers), articles.extract_article, page, entry,
+                            time_limit_s=settings.extract_time_limit_s)
+    except cpu_pool.WorkerCrashed as exc:
+        return articles.failed_article(page, entry, f"extraction crashed: {exc}")
+
+
+def _claims_at_ingest(article, settings: Settings) -> list | None:
+    """The claims of a freshly extracted article, stored with it in one transaction.
+
+    Splitting here, while other threads wait on the network, keeps the CPU pool busy during
+    ingest instead of leaving all the splitting for after the last page. None when there is
+    nothing to split or the splitter failed: the analyze flow then splits the article."""
+    if not article.text.strip():
+        return None
+    try:
+        return article_claims(article, settings)
+    except Exception as exc:  # noqa: BLE001 - the article is still stored; analysis retries it
+        get_run_logger().warning("claims of %s left to the analysis: %s: %s", article.url, type(exc).__name__, exc)
+        return None
+
+
 @dataclass(frozen=True)
 class ArticlesOutcome:
     stored: int = 0
     fallbacks: int = 0
     failed: int = 0
     duplicates: int = 0
+    analyzed: int = 0  # stored with their claims
+    claims: int = 0
 
 
 @task(name="fetch-articles", cache_policy=NO_CACHE, timeout_seconds=PAGES_TASK_TIMEOUT_S)
-def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run_id: int) -> ArticlesOutcome:
-    """Fetch, extract and store a batch of entries' pages; a bad page never stops the batch."""
+def fetch_articles_task(
+    entries: tuple[FeedEntry, ...], feed_id: int | None, run_id: int, with_claims: bool = False
+) -> ArticlesOutcome:
+    """Fetch, extract and store a batch of entries' pages; a bad page never stops the batch.
+
+    `with_claims` splits each article into claims before storing it (see `_claims_at_ingest`)."""
     settings = Settings()
     url = settings.database()
     client = shared_client(settings)
     logger = get_run_logger()
-    stored = fallbacks = failed = duplicates = 0
+    stored = fallbacks = failed = duplicates = analyzed = claim_count = 0
     for entry in entries:
         assert entry.link is not None
         page_url = articles.canonical_url(entry.link)
         page = articles.fetch_page(client, page_url, max_bytes=settings.max_page_bytes, retry=retry_policy(settings))
-        article = articles.extract_article(page, entry, time_limit_s=settings.extract_time_limit_s)
+        article = _extract(page, entry, settings)
+        found = _claims_at_ingest(article, settings) if with_claims else None
         with session_scope(url) as session:
             if not article.text.strip():
                 failed += 1
@@ -193,6 +240,9 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
                     )
                 else:
                     stored += 1
+                    if found is not None:
+                        claim_count += store.save_claims(session, article_id, found, CLAIMS_VERSION)
+                        analyzed += 1
                     if not analysable_language(article.language, settings.languages):
                         store.record_issue(
                             session, run_id, stage="article", subject=article.url,
@@ -206,7 +256,7 @@ def fetch_articles_task(entries: tuple[FeedEntry, ...], feed_id: int | None, run
                             message=article.error,
                         )
         progress.advance("pages")
-    return ArticlesOutcome(stored, fallbacks, failed, duplicates)
+    return ArticlesOutcome(stored, fallbacks, failed, duplicates, analyzed, claim_count)
 
 
 # --- analysis --------------------------------------------------------------------------------
@@ -216,7 +266,8 @@ def article_claims(article, settings: Settings) -> list:
     """A stored article's claims; none for languages the claim rules do not cover."""
     if not analysable_language(article.language, settings.languages):
         return []
-    return claims.extract_claims(article.text, outlet=article.outlet, published_at=article.published_at)
+    return cpu_pool.run(cpu_pool.pool_size(settings.cpu_workers), claims.extract_claims, article.text,
+                        outlet=article.outlet, published_at=article.published_at)
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
@@ -290,12 +341,23 @@ class DetectionOutcome:
     claims: int = 0
 
 
-def event_contradictions(session, event_id: int, settings: Settings, rescorers: list) -> tuple[list, list]:
-    """An event's claims and its contradicting pairs: rules, then the configured rescorers."""
-    refs = store.event_claims(session, event_id)
-    scored = contradictions.score_candidates(refs)
-    scored = rescoring.rescore(scored, rescorers, lambda ref: ref.claim)
-    return refs, contradictions.keep_contradictions(scored, settings.pair_threshold)
+def events_contradictions(claim_sets: list[list], settings: Settings, rescorers: list) -> list[list]:
+    """Each event's contradicting pairs: the rules score the events side by side on the CPU pool,
+    then the configured rescorers revise them here."""
+    workers = cpu_pool.pool_size(settings.cpu_workers)
+    # A rescorer may raise any candidate, zero-scored ones included; without one, the workers
+    # send back only what can be kept.
+    min_score = None if any(rescorers) else settings.pair_threshold
+    scored_sets = cpu_pool.run_each(workers, contradictions.score_candidates, claim_sets, min_score=min_score)
+    return [
+        contradictions.keep_contradictions(rescoring.rescore(scored, rescorers, lambda ref: ref.claim), settings.pair_threshold)
+        for scored in scored_sets
+    ]
+
+
+def load_event_claims(event_ids: list[int], settings: Settings) -> list[list]:
+    with session_scope(settings.database()) as session:
+        return [store.event_claims(session, event_id) for event_id in event_ids]
 
 
 @task(name="detect-contradictions", cache_policy=NO_CACHE)
@@ -303,16 +365,13 @@ def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     """Score the candidate pairs of a batch of events and store those over the threshold."""
     settings = Settings()
     rescorers = [rescoring.nli_rescorer(settings), run_judge(settings)]
-    new_pairs = claims_seen = 0
-    for event_id in event_ids:
-        with session_scope(settings.database()) as session:
-            refs, found = event_contradictions(session, event_id, settings, rescorers)
-            claims_seen += len(refs)
-            new_pairs += store.save_pairs(
-                session,
-                event_id,
-                [(a.claim_id, b.claim_id, score) for a, b, score in found],
-                rescoring.detector_version(settings),
-            )
-        progress.advance("events")
+    claim_sets = load_event_claims(event_ids, settings)
+    found_sets = events_contradictions(claim_sets, settings, rescorers)
+    version = rescoring.detector_version(settings)
+    new_pairs = 0
+    with session_scope(settings.database()) as session:
+        for event_id, found in zip(event_ids, found_sets, strict=True):
+            new_pairs += store.save_pairs(session, event_id, [(a.claim_id, b.claim_id, s) for a, b, s in found], version)
+    progress.advance("events", len(event_ids))
+    claims_seen = sum(len(refs) for refs in claim_sets)
     return DetectionOutcome(new_pairs, claims_seen)

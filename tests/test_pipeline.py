@@ -195,6 +195,8 @@ def test_analysis_runs_on_a_process_pool_or_a_dask_cluster(prefect_harness, use_
 
 
 def test_a_run_whose_database_is_down_fails_and_says_why(prefect_harness, demo_feeds, monkeypatch):
+    import time
+
     from loopback import closed_port_url
 
     from factcheck.flows.nightly import nightly
@@ -202,9 +204,18 @@ def test_a_run_whose_database_is_down_fails_and_says_why(prefect_harness, demo_f
     _site, feeds = demo_feeds
     port = closed_port_url().rsplit(":", 1)[1].strip("/")
     monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{port}/test")
+    monkeypatch.setenv("FACTCHECK_DB_RETRIES", "2")
+    monkeypatch.setenv("FACTCHECK_DB_RETRY_BUDGET_S", "10")
+    started = time.monotonic()
     state = nightly(feeds_file=str(feeds), return_state=True)
     assert state.is_failed()
-    assert "refused" in state.message.lower() or "connect" in state.message.lower(), state.message
+    assert time.monotonic() - started < 30  # 1 + 2 attempts, about 1.5 to 3 s of backoff
+    # Bounded retries, then one line naming the database (password masked) and the reason.
+    assert re.search(
+        rf"DatabaseUnavailable: database postgresql\+psycopg://postgres:\*\*\*@127\.0\.0\.1:{port}/test "
+        r"unavailable after 3 attempts in \d+\.\d s: connection refused$",
+        state.message,
+    ), state.message
     assert "secret-pw" not in state.message
 
 
@@ -227,3 +238,53 @@ def test_two_overlapping_runs_store_nothing_twice(prefect_harness, use_database,
     assert len(claims) == len(set(claims))
     assert len({(p.claim_a.text, p.claim_b.text) for p in pairs}) == len(pairs)
     assert _found(pairs, "g001")
+
+
+def test_ingest_alone_only_stores_articles_and_with_claims_splits_them_as_it_stores_them(
+    prefect_harness, use_database, demo_feeds
+):
+    from factcheck.config.feeds import load_feeds
+    from factcheck.db import store
+    from factcheck.flows.ingest import ingest
+    from factcheck.flows.nightly import nightly
+
+    _site, feeds = demo_feeds
+    sources = load_feeds(feeds)
+    with session_scope(use_database) as session:
+        run_id = store.start_run(session, kind="manual", flow_run_id=None)
+
+    def unsplit() -> int:
+        with session_scope(use_database) as session:
+            return session.scalar(select(func.count(Article.id)).where(Article.claims_version.is_(None)))
+
+    alone = ingest(sources[:1], run_id)
+    assert alone.articles_stored > 0 and alone.claims == 0 and alone.articles_analyzed == 0
+    assert unsplit() == alone.articles_stored
+
+    split = ingest(sources[1:], run_id, with_claims=True)  # as the nightly and manual runs do
+    assert split.articles_stored > 0 and split.articles_analyzed == split.articles_stored and split.claims > 0
+    assert unsplit() == alone.articles_stored
+
+    # The nightly run finds nothing new to fetch; its analysis splits what ingest alone left.
+    counts = nightly(feeds_file=str(feeds)).counts
+    assert counts["articles_stored"] == 0 and counts["articles_analyzed"] == alone.articles_stored
+    assert unsplit() == 0
+    with session_scope(use_database) as session:
+        assert session.scalar(select(func.count(Claim.id))) == split.claims + counts["claims"]
+
+
+def test_a_manual_run_over_a_date_range_leaves_the_other_entries_for_a_later_run(
+    prefect_harness, use_database, demo_feeds
+):
+    from factcheck.flows.manual import manual
+
+    _site, feeds = demo_feeds
+    first_day = min(a.published for a in CORPUS.articles).date()
+    first = manual(feeds_file=str(feeds), since=first_day, until=first_day).counts
+    assert 0 < first["articles_stored"] < len(CORPUS.articles) and first["entries_out_of_range"] > 0
+    # The feeds have not changed, but they must not answer 304: the rest was never fetched.
+    rest = manual(feeds_file=str(feeds)).counts
+    assert rest["feeds_not_modified"] == 0
+    assert first["articles_stored"] + rest["articles_stored"] + rest["duplicates"] == len(CORPUS.articles)
+    # Now every entry is stored, and the feeds may answer 304.
+    assert manual(feeds_file=str(feeds)).counts["feeds_not_modified"] == len(CORPUS.outlets)

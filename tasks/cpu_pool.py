@@ -1,0 +1,115 @@
+"""Worker processes for the CPU-bound pure stages: extraction, claim splitting, pair scoring.
+
+Threads suit the network and the database, but trafilatura, the claim rules and the detectors
+are Python that holds the GIL: on threads they share one core however many the machine has.
+The tasks in `steps.py` hand those calls to this pool, so a run uses every core while its
+threads wait on HTTP and SQL. Calls and their arguments must pickle (module-level functions,
+frozen dataclasses); the worker processes import only the stage modules, never Prefect.
+
+`FACTCHECK_CPU_WORKERS` sets the pool size: default the cores this process may use, 0 to run
+every call in the calling thread. A process that is itself a worker of some pool (a Prefect
+process runner, a Dask worker) runs calls in place: it already is the parallelism.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# A call whose worker died (killed, out of memory, a crash in a C extension) is tried once more
+# on a fresh pool: the death may have been another call's. Then it fails with WorkerCrashed.
+ATTEMPTS = 2
+
+
+class WorkerCrashed(RuntimeError):
+    """A worker process died while running the call, twice."""
+
+
+def pool_size(setting: int | None) -> int:
+    """Workers to start for a `cpu_workers` setting (None = the usable cores); 0 = in place."""
+    if multiprocessing.parent_process() is not None:
+        return 0
+    if setting is not None:
+        return max(0, setting)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool, _pool_workers
+    with _lock:
+        if _pool is None or _pool_workers != workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=False)
+            # spawn, not fork: the parent runs threads (Prefect, HTTP, SQL) that a fork would copy
+            # mid-flight, locks included.
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool_workers = workers
+        return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=False)
+
+
+def run(workers: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` in a worker process (in this thread when `workers` is 0)."""
+    if workers <= 0:
+        return fn(*args, **kwargs)
+    for attempt in range(1, ATTEMPTS + 1):
+        pool = _get_pool(workers)
+        try:
+            return pool.submit(fn, *args, **kwargs).result()
+        except BrokenProcessPool:
+            _discard(pool)
+            if attempt == ATTEMPTS:
+                name = getattr(fn, "__qualname__", repr(fn))
+                raise WorkerCrashed(f"a worker process died running {name} ({ATTEMPTS} attempts)") from None
+    raise AssertionError("unreachable")
+
+
+def run_each(workers: int, fn: Callable[..., T], items: Sequence, **kwargs) -> list[T]:
+    """`[fn(item, **kwargs) for item in items]` with the items spread over the workers at once.
+
+    One caller thread keeps every worker busy (the events of a detection batch). After a dying
+    worker breaks the pool, the calls not finished are retried one by one, as `run` does."""
+    if workers <= 0:
+        return [fn(item, **kwargs) for item in items]
+    pool = _get_pool(workers)
+    futures = [pool.submit(fn, item, **kwargs) for item in items]
+    out: list[T] = []
+    for item, future in zip(items, futures, strict=True):
+        try:
+            out.append(future.result())
+        except BrokenProcessPool:
+            _discard(pool)
+            out.append(run(workers, fn, item, **kwargs))
+    return out
+
+
+def shutdown() -> None:
+    """Stop the workers (the CLI before it exits; tests). A later call starts a new pool."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)

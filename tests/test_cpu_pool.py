@@ -1,0 +1,83 @@
+"""The CPU pool: stage calls run in worker processes, survive a dying worker, or run in place."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+import pytest
+
+from factcheck.tasks import articles, cpu_pool
+from factcheck.tasks.models import FeedEntry, PageFetch
+
+
+def _pid_and_double(x: int) -> tuple[int, int]:
+    return os.getpid(), 2 * x
+
+
+def _die(marker: str) -> None:
+    """Kill the worker running this call, the way the OOM killer would."""
+    with open(marker, "a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()}\n")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _size_in_child(queue) -> None:
+    queue.put(cpu_pool.pool_size(None))
+
+
+@pytest.fixture
+def fresh_pool():
+    cpu_pool.shutdown()
+    yield
+    cpu_pool.shutdown()
+
+
+def test_a_call_runs_in_a_worker_process_and_returns_its_result(fresh_pool):
+    pid, doubled = cpu_pool.run(2, _pid_and_double, 21)
+    assert doubled == 42
+    assert pid != os.getpid()
+
+
+def test_zero_workers_runs_the_call_in_the_calling_process():
+    pid, doubled = cpu_pool.run(0, _pid_and_double, 4)
+    assert (pid, doubled) == (os.getpid(), 8)
+
+
+def test_a_worker_that_dies_is_retried_once_then_reported_and_the_pool_recovers(fresh_pool, tmp_path):
+    marker = tmp_path / "attempts"
+    with pytest.raises(cpu_pool.WorkerCrashed, match="worker process died running _die"):
+        cpu_pool.run(1, _die, str(marker))
+    pids = marker.read_text(encoding="utf-8").split()
+    assert len(pids) == cpu_pool.ATTEMPTS == 2
+    assert len(set(pids)) == 2  # the second attempt ran in a fresh worker
+    assert cpu_pool.run(1, _pid_and_double, 5)[1] == 10
+
+
+def test_pool_size_follows_the_setting_and_defaults_to_the_usable_cores():
+    assert cpu_pool.pool_size(0) == 0
+    assert cpu_pool.pool_size(3) == 3
+    assert cpu_pool.pool_size(None) == len(os.sched_getaffinity(0))
+
+
+def test_a_process_that_is_itself_a_worker_runs_calls_in_place():
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_size_in_child, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=60) == 0
+    finally:
+        child.join(60)
+
+
+def test_an_article_whose_extraction_crashed_falls_back_to_the_feed_text():
+    entry = FeedEntry(outlet="Example", feed_url="http://example.test/feed", link="http://example.test/a",
+                      title="Title", summary="The feed's own summary of the story, long enough to keep.")
+    page = PageFetch(url="http://example.test/a", final_url="http://example.test/a", http_status=200,
+                     content_type="text/html", body=b"<html><body><p>x</p></body></html>")
+    article = articles.failed_article(page, entry, "extraction crashed: a worker process died")
+    assert article.status == "fallback: extraction crashed: a worker process died"
+    assert article.body_source == "feed_summary"
+    assert article.text.startswith("The feed's own summary")
