@@ -77,7 +77,7 @@ def run_pipeline(
         )
         analyzed = analyze.with_options(task_runner=analysis_runner(settings))()
     except BaseException as exc:
-        # With the database gone this write fails too (one more attempt, see db/engine.py): the
+        # With the database gone this write fails too (one more attempt, see db/outages.py): the
         # row stays 'running', the flow fails with DatabaseUnavailable, and the next run on this
         # host marks the row 'interrupted'.
         with session_scope(url) as session:

@@ -75,16 +75,14 @@ def run(workers: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> 
     """`fn(*args, **kwargs)` in a worker process (in this thread when `workers` is 0)."""
     if workers <= 0:
         return fn(*args, **kwargs)
-    for attempt in range(1, ATTEMPTS + 1):
+    for _attempt in range(ATTEMPTS):
         pool = _get_pool(workers)
         try:
             return pool.submit(fn, *args, **kwargs).result()
         except BrokenProcessPool:
             _discard(pool)
-            if attempt == ATTEMPTS:
-                name = getattr(fn, "__qualname__", repr(fn))
-                raise WorkerCrashed(f"a worker process died running {name} ({ATTEMPTS} attempts)") from None
-    raise AssertionError("unreachable")
+    name = getattr(fn, "__qualname__", repr(fn))
+    raise WorkerCrashed(f"a worker process died running {name} ({ATTEMPTS} attempts)")
 
 
 def run_each(workers: int, fn: Callable[..., T], items: Sequence, **kwargs) -> list[T]:
