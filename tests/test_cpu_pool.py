@@ -81,3 +81,13 @@ def test_an_article_whose_extraction_crashed_falls_back_to_the_feed_text():
     assert article.status == "fallback: extraction crashed: a worker process died"
     assert article.body_source == "feed_summary"
     assert article.text.startswith("The feed's own summary")
+
+
+def _hash_of(text: str) -> int:
+    return hash(text)
+
+
+def test_every_worker_hashes_strings_alike_so_results_do_not_depend_on_the_worker(fresh_pool):
+    first = cpu_pool.run(1, _hash_of, "talks")
+    cpu_pool.shutdown()
+    assert cpu_pool.run(1, _hash_of, "talks") == first  # a fresh worker process, the same seed
