@@ -300,13 +300,17 @@ def deduplicate(
 
 
 def _sides(x: ClaimRef, y: ClaimRef, top: Reason) -> tuple:
-    """The two articles of a pair; for a denial ordered (denier, reporter), else unordered."""
+    """The two articles of a pair; for a denial ordered (denier, reporter), else unordered.
+
+    The two kinds are tagged: untagged, an ordered (denier, reporter) could equal a sorted pair
+    or not depending on which article got the lower id, and the same corpus would then keep
+    different representatives from run to run."""
     if top.detector == negation.DENIAL:
         x_denies = negation.denial_of(x.claim.text) is not None
         y_denies = negation.denial_of(y.claim.text) is not None
         if x_denies != y_denies:
-            return (x.article_id, y.article_id) if x_denies else (y.article_id, x.article_id)
-    return tuple(sorted((x.article_id, y.article_id)))
+            return ("denier, reporter", *((x.article_id, y.article_id) if x_denies else (y.article_id, x.article_id)))
+    return ("either", *sorted((x.article_id, y.article_id)))
 
 
 def keep_contradictions(
