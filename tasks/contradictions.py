@@ -1,22 +1,17 @@
-"""Contradiction scoring: candidate claim pairs, rule-based detectors, one score per pair.
+"""Contradiction scoring: candidate claim pairs, claim frames, alignment, a learned score.
 
-Score of a pair (documented in `score_pair`):
+How a pair is scored (`score_pair`):
 
-1. The denial detector always runs (a denial rarely repeats the report's words). The other
-   detectors (numeric, date, negation, status) run only when the two sentences are about the
-   same thing: `subject_overlap >= MIN_SUBJECT_OVERLAP`.
-2. Each reason has its own weight in [0, 1]. The reasons combine by noisy-or,
-   `1 - prod(1 - w)`, so two independent signals reinforce each other and one strong signal
-   is enough.
-3. Hedging scales each reason's weight by `HEDGE_FACTOR` per hedged side before the noisy-or:
-   "reportedly"/"X claimed" hedge a whole sentence, "may"/"would" only the evidence they stand
-   before (see `_hedged`). A sentence that makes a denial is never treated as hedged: "denied a
-   report claiming ..." is firm about the denial. Reasons keep their unscaled weights.
-4. With publication times (`find_contradictions` passes them), a casualty-type figure that is
-   higher in a later day's report is an update: the numeric reason is dropped.
-5. Ungated detectors besides the denial: called-off-vs-happened (status), exclusive causes
-   (cause), exclusive places ("all ... in X itself" vs a death in Y, location) and historic
-   records ("strongest in 100 years" vs "strongest since 1987", record).
+1. Each claim is parsed (spaCy) into frames: predicate, polarity, modality, actor, theme, places,
+   quantities with what they count, dates, and the speaker's stance (tasks/language/frames.py).
+2. The best-aligned pair of frames is found: the same predicate or synonym class, or opposite
+   ones, with shared arguments (tasks/pairs/align.py).
+3. Slot conflicts are read on that pair only: figures for the same counted thing and time, dates,
+   places, polarity and denials, opposite outcomes, different actors (tasks/pairs/conflicts.py).
+   Each becomes a `Reason` with the evidence spans a reviewer sees.
+4. A learned scorer turns the alignment, conflict, modality and overlap features into
+   P(contradiction) (tasks/pairs/scorer.py, fitted by `make model`). A pair without any slot
+   conflict scores 0: every stored pair explains itself.
 
 `keep_contradictions` then stores one or two representatives per conflict (`deduplicate`):
 restatements of one conflict in the same two articles are not queued for review again.
@@ -28,28 +23,19 @@ all-vs-all.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from factcheck.tasks.detectors import (
-    cause,
-    dates,
-    location,
-    negation,
-    numeric,
-    record,
-    release_sentence_caches,
-    sentence_caches_size,
-    status,
-)
-from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features, is_hedged, lemmas_of, subject_overlap
-from factcheck.tasks.models import Claim, ClaimRef, Evidence, PairScore, Reason
+from factcheck.tasks.detectors import release_sentence_caches, sentence_caches_size
+from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features
+from factcheck.tasks.language.frames import claim_frames
+from factcheck.tasks.models import Claim, ClaimRef, PairScore, Reason
+from factcheck.tasks.pairs import conflicts
+from factcheck.tasks.pairs.features import assess_claims, best_assessment
+from factcheck.tasks.pairs.scorer import default_scorer
 
-DETECTOR_VERSION = "rules-2"
-MIN_SUBJECT_OVERLAP = 0.08
-HEDGE_FACTOR = 0.8
+FRAMES_VERSION = "frames-1"
 DEFAULT_THRESHOLD = 0.5
 # Candidate filter: shared index weight needed. A name or a happening class counts 2, a content
 # lemma 1, and either counts half when it occurs in more than 30% of the event's claims (the
@@ -59,79 +45,33 @@ MIN_SHARED = 1.0
 # Per-sentence caches are emptied between events once they hold this many sentences.
 CACHE_RELEASE_AT = 2048
 
-_GATED: tuple[Callable[[Claim, Claim], Reason | None], ...] = (
-    numeric.detect,
-    dates.detect,
-    negation.detect,
-    status.detect,
-)
+
+def _detector_version() -> str:
+    return f"{FRAMES_VERSION}+{default_scorer().version}"
 
 
-# Detectors that run on every candidate pair: a denial or a calling-off rarely repeats the
-# report's words, the happening class is the link.
-_UNGATED: tuple[Callable[[Claim, Claim], Reason | None], ...] = (
-    negation.detect_denial,
-    status.detect_called_off,
-    cause.detect,
-    location.detect,
-    record.detect,
-)
-
-
-_ATTRIBUTION_HEDGES = lemmas_of("reportedly allegedly purportedly claim claimed claims claiming unconfirmed rumour rumours")
-_MODAL_HEDGES = lemmas_of("may might could would likely expected possibly perhaps")
-
-
-def _hedged(claim: Claim, evidence: tuple[Evidence, ...]) -> bool:
-    """Is this side of a reason hedged?
-
-    Attribution hedges ("reportedly", "X claimed") hedge the whole sentence; modal ones ("may",
-    "would") only the figure or word they stand before, so "the strike that was due to begin
-    ... raised its offer to 6.5 percent" is firm about the 6.5 percent. Without evidence spans,
-    the sentence-level flag decides. A denial is never hedged: "denied a report claiming ..."
-    is firm about the denial.
-    """
-    if negation.denial_of(claim.text) is not None:
-        return False
-    f = features(claim.text)
-    if any(t.lemma in _ATTRIBUTION_HEDGES for t in f.tokens):
-        return True
-    if not evidence:
-        return is_hedged(claim)
-    return any(
-        t.lemma in _MODAL_HEDGES for ev in evidence for t in f.tokens if ev.start - 40 <= t.start < ev.end
-    )
+DETECTOR_VERSION = _detector_version()
 
 
 def score_pair(
     a: Claim, b: Claim, *, published_a: datetime | None = None, published_b: datetime | None = None
 ) -> PairScore:
-    """Run all detectors on one pair and combine their reasons into a score in [0, 1].
+    """P(contradiction) of one pair with the slot conflicts that explain it (0 without any).
 
-    `published_a/_b` (the articles' publication times, optional) let a casualty figure that is
-    higher in a later day's report count as an update rather than a conflict.
+    `published_a/_b` (the articles' publication times, optional) let a count that is higher in a
+    later report count as an update rather than a conflict.
     """
-    reasons: list[Reason] = []
-    for detector in _UNGATED:
-        found = detector(a, b)
-        if found is not None:
-            reasons.append(found)
-    if subject_overlap(a, b) >= MIN_SUBJECT_OVERLAP:
-        for detector in _GATED:
-            found = detector(a, b)
-            if found is not None and not any(r.detector == found.detector and r.message == found.message for r in reasons):
-                reasons.append(found)
-    if any(r.detector == numeric.NAME for r in reasons) and numeric.toll_update(a, b, published_a, published_b):
-        reasons = [r for r in reasons if r.detector != numeric.NAME]
-    if not reasons:
+    got = assess_claims(a, b, published_a, published_b)
+    if not got.reasons:
         return PairScore(0.0, ())
-    miss = 1.0
-    for r in reasons:
-        hedges = _hedged(a, r.evidence_a) + _hedged(b, r.evidence_b)
-        miss *= 1.0 - max(0.0, min(1.0, r.weight)) * HEDGE_FACTOR**hedges
-    score = 1.0 - miss
-    reasons.sort(key=lambda r: -r.weight)
-    return PairScore(round(score, 4), tuple(reasons))
+    return PairScore(round(default_scorer().probability(got.features), 4), got.reasons)
+
+
+def parse_claims(claims: Iterable[Claim]) -> None:
+    """Parse the claims' sentences in one batch, so that scoring reads them from the cache."""
+    from factcheck.tasks.language.nlp import parse
+
+    parse(list(dict.fromkeys(c.text for c in claims)))
 
 
 # --- candidate pairs -------------------------------------------------------------------------
@@ -210,9 +150,11 @@ def score_candidates(
     worker then sends back a few dozen pairs, not thousands)."""
     if sentence_caches_size() > CACHE_RELEASE_AT:
         release_sentence_caches()  # earlier events' sentences: memory, no further use
+    pairs = candidate_pairs(claims)
+    parse_claims(c.claim for pair in pairs for c in pair)  # only claims that meet another source
     scored = (
         (x, y, score_pair(x.claim, y.claim, published_a=x.published_at, published_b=y.published_at))
-        for x, y in candidate_pairs(claims)
+        for x, y in pairs
     )
     if min_score is None:
         return list(scored)
@@ -222,15 +164,6 @@ def score_candidates(
 # How many pairs of one conflict group `deduplicate` keeps (see there).
 KEEP_PER_CONFLICT = 2
 
-_DENIED_CLASS_RE = re.compile(r"^denies the (.+?) \(")
-_TRAILING_PARENS_RE = re.compile(r"\(([^()]*)\)\s*$")
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _evidence_key(evidence: tuple[Evidence, ...]) -> str:
-    words = [lemmas_of(e.text.lower()) for e in evidence]
-    return " ".join(sorted(w for ws in words for w in ws))
-
 
 def conflict_key(reason: Reason) -> tuple[str, str]:
     """What a reason is about, independent of the sentences' wording: (detector, topic).
@@ -239,23 +172,7 @@ def conflict_key(reason: Reason) -> tuple[str, str]:
     same conflict (a lead and a later paragraph, a summary and the body): the same denied
     happening, the same two figures, the same two dates, the same opposed outcome.
     """
-    msg = reason.message
-    if reason.detector == negation.DENIAL:
-        m = _DENIED_CLASS_RE.match(msg)
-        if m:
-            return reason.detector, "class:" + m.group(1)
-        m = _TRAILING_PARENS_RE.search(msg)
-        return reason.detector, ("words:" + m.group(1)) if m and "denies" in msg else "report"
-    if reason.detector == numeric.NAME:
-        nums = [n.replace(",", "") for e in reason.evidence_a + reason.evidence_b for n in _NUMBER_RE.findall(e.text)]
-        return reason.detector, " ".join(sorted(nums))
-    if reason.detector == status.NAME:
-        m = _TRAILING_PARENS_RE.search(msg)
-        return reason.detector, (m.group(1).split(";")[0] if m else msg.split("(")[-1])
-    if reason.detector in (cause.NAME, dates.NAME):
-        head = msg.split(":")[0]
-        return reason.detector, head + "|" + "|".join(sorted((_evidence_key(reason.evidence_a), _evidence_key(reason.evidence_b))))
-    return reason.detector, "|".join(sorted((_evidence_key(reason.evidence_a), _evidence_key(reason.evidence_b))))
+    return reason.detector, reason.topic or reason.message
 
 
 def _directness(item: tuple[ClaimRef, ClaimRef, PairScore]) -> tuple:
@@ -264,7 +181,8 @@ def _directness(item: tuple[ClaimRef, ClaimRef, PairScore]) -> tuple:
     x, y, s = item
     # Ties break on the text, not on claim ids: ids follow the order in which parallel tasks
     # stored the articles, and the same corpus must always keep the same representative.
-    return (-s.score, -round(subject_overlap(x.claim, y.claim), 3), len(x.claim.text) + len(y.claim.text),
+    overlap = conflicts.restatement(claim_frames(x.claim), claim_frames(y.claim))
+    return (-s.score, -round(overlap, 3), len(x.claim.text) + len(y.claim.text),
             sorted((x.claim.text, y.claim.text)))
 
 
@@ -305,12 +223,16 @@ def _sides(x: ClaimRef, y: ClaimRef, top: Reason) -> tuple:
     The two kinds are tagged: untagged, an ordered (denier, reporter) could equal a sorted pair
     or not depending on which article got the lower id, and the same corpus would then keep
     different representatives from run to run."""
-    if top.detector == negation.DENIAL:
-        x_denies = negation.denial_of(x.claim.text) is not None
-        y_denies = negation.denial_of(y.claim.text) is not None
+    if top.detector == "denial":
+        x_denies = _denies(x.claim)
+        y_denies = _denies(y.claim)
         if x_denies != y_denies:
             return ("denier, reporter", *((x.article_id, y.article_id) if x_denies else (y.article_id, x.article_id)))
     return ("either", *sorted((x.article_id, y.article_id)))
+
+
+def _denies(claim: Claim) -> bool:
+    return any(f.asserted_polarity == "negative" for f in claim_frames(claim).frames)
 
 
 def keep_contradictions(
@@ -340,12 +262,9 @@ def find_contradictions(
 
 
 def _split(text: str) -> list[Claim]:
-    from factcheck.tasks.claims import claims_from_statement
+    from factcheck.tasks.pairs.features import _claims_of
 
-    claims = claims_from_statement(text)
-    if not claims and text.strip():
-        claims = [Claim(text=text.strip(), position=0, speaker="unknown", speaker_kind="unknown")]
-    return list(claims)
+    return _claims_of(text)
 
 
 def score_statements(a_text: str, b_text: str) -> tuple[PairScore, Claim, Claim]:
@@ -354,11 +273,9 @@ def score_statements(a_text: str, b_text: str) -> tuple[PairScore, Claim, Claim]
     if not side_a or not side_b:
         empty = Claim(text="", position=0, speaker="unknown", speaker_kind="unknown")
         return PairScore(0.0, ()), (side_a or [empty])[0], (side_b or [empty])[0]
-    best: tuple[PairScore, Claim, Claim] | None = None
-    for ca in side_a:
-        for cb in side_b:
-            s = score_pair(ca, cb)
-            if best is None or s.score > best[0].score:
-                best = (s, ca, cb)
-    assert best is not None
-    return best
+    got = best_assessment(side_a, side_b)
+    assert got is not None
+    assessment, ca, cb = got
+    if not assessment.reasons:
+        return PairScore(0.0, ()), ca, cb
+    return PairScore(round(default_scorer().probability(assessment.features), 4), assessment.reasons), ca, cb

@@ -180,15 +180,21 @@ class Reason:
     weight: float  # this reason's own strength in [0, 1]
     evidence_a: tuple[Evidence, ...] = ()
     evidence_b: tuple[Evidence, ...] = ()
+    # What the conflict is about, independent of wording ("kill:14|31", "talk:denied"): pairs of
+    # one event and two articles with the same detector and topic restate one conflict.
+    topic: str = ""
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "detector": self.detector,
             "message": self.message,
             "weight": round(self.weight, 4),
             "evidence_a": [e.__dict__ for e in self.evidence_a],
             "evidence_b": [e.__dict__ for e in self.evidence_b],
         }
+        if self.topic:
+            out["topic"] = self.topic
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,26 @@
-"""Rule detectors, one module per kind of conflict; `contradictions.py` combines them."""
+"""The candidate index's sentence features (text.py) and the opt-in model rescorers (nli.py,
+llm_judge.py). Pair scoring itself lives in tasks/pairs and tasks/language."""
 
 from __future__ import annotations
 
-from types import ModuleType
-
-
-def _cached_functions(modules: tuple[ModuleType, ...]) -> list:
-    return [obj for m in modules for obj in vars(m).values()
-            if callable(getattr(obj, "cache_clear", None)) and getattr(obj, "__module__", None) == m.__name__]
-
 
 def sentence_caches_size() -> int:
-    """Entries in the per-sentence feature cache (a proxy for all of them)."""
-    from factcheck.tasks.detectors.text import features
+    """Entries in the per-sentence caches (the frame cache as a proxy for all of them)."""
+    from factcheck.tasks.language.frames import claim_frames
 
-    return features.cache_info().currsize
+    return claim_frames.cache_info().currsize
 
 
 def release_sentence_caches() -> None:
-    """Empty the detectors' per-sentence caches (features, figures, date anchors, ...).
+    """Empty the per-sentence caches (index features, parses, frames).
 
     They pay off inside one event, where each claim meets every other; across events they only
     hold memory, several hundred MB per long-lived process after a night's 100,000 claims.
     """
-    from factcheck.tasks.detectors import cause, dates, location, negation, numeric, record, status, text
+    from factcheck.tasks.detectors.text import features
+    from factcheck.tasks.language import nlp
+    from factcheck.tasks.language.frames import claim_frames
 
-    for fn in _cached_functions((text, numeric, dates, status, negation, cause, location, record)):
-        fn.cache_clear()
+    features.cache_clear()
+    claim_frames.cache_clear()
+    nlp.release_cache()

@@ -1,0 +1,473 @@
+"""Claim frames: who does what to whom, where, when and how much, from a dependency parse.
+
+A sentence asserts one or more propositions. A frame records one of them with the slots that a
+contradiction can be about: the predicate (a verb, or the event noun of a light verb such as "the
+talks were held" or "there were no talks"), its polarity and modality, its actor, theme and places,
+the quantities with the thing they count, the dates, and how the sentence attributes it: the
+speaker, and whether that speaker affirms or denies it ("the ministry denied that talks took
+place" is a frame for "talks took place" with the stance `denies`).
+
+Pure functions over a spaCy `Doc` and the `Claim` the claims stage made of the same text (its
+numbers and dates are already normalised and resolved against the publication time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Literal
+
+from factcheck.tasks.language import lexicon as lx
+from factcheck.tasks.models import Claim
+
+Modality = Literal["asserted", "planned", "possible", "called_for", "asked", "conditional", "reported"]
+Stance = Literal["affirms", "denies"]
+
+_NAME_LABELS = frozenset("PERSON ORG GPE LOC NORP FAC EVENT PRODUCT LAW WORK_OF_ART".split())
+_PLACE_LABELS = frozenset("GPE LOC FAC".split())
+_PLACE_PREPS = frozenset("in at near outside inside across from to into on off within".split())
+_CONTENT_POS = frozenset("NOUN PROPN VERB ADJ NUM".split())
+_SUBJECTS = frozenset("nsubj nsubjpass csubj expl".split())
+_UNITS = frozenset(
+    "percent % cent point points km kilometre kilometer mile metre meter kg tonne ton dollar euro "
+    "pound yen hectare acre degree minute hour day week month year share vote".split()
+)
+_CHANGE_VERBS = frozenset("rise fall increase decrease climb drop reach stand total be grow jump surge "
+                          "soar plunge decline slide sink hit top exceed".split())
+_STOP = frozenset(
+    "be have do say tell make get go take give also would could should may might will can one "
+    "people thing year time way day official percent cent".split()
+)
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument of a predicate: its words and the lemma of its head."""
+
+    text: str
+    start: int
+    end: int
+    head: str
+    lemmas: frozenset[str]
+    names: frozenset[str] = frozenset()
+    specific: bool = False  # one particular thing ("the Kelby marathon", "its strike"), not a kind ("tests")
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    text: str
+    start: int
+    end: int
+    unit: str | None
+    counted: str | None  # lemma class of what is counted ("kill", "worker", "toll")
+    approx: str = "exact"
+    upper: float | None = None
+
+
+@dataclass(frozen=True)
+class When:
+    text: str
+    start: int
+    end: int
+    value: date | None
+    granularity: str = "day"
+    direct: bool = True  # attached to the predicate itself ("met on Monday"), not to one of its nouns
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One proposition of a sentence."""
+
+    predicate: str  # lemma of the verb, or of the event noun of a light verb / existential
+    pred_text: str
+    pred_start: int
+    pred_end: int
+    light: str | None  # the light verb when the predicate is its event noun ("hold" for "talks were held")
+    polarity: Literal["positive", "negative"]
+    modality: Modality
+    stance: Stance  # whether the sentence's speaker affirms or denies the proposition
+    actor: Arg | None
+    theme: Arg | None
+    places: tuple[Arg, ...]
+    amounts: tuple[Amount, ...]
+    times: tuple[When, ...]
+    lemmas: frozenset[str]  # content lemmas of the proposition
+    names: frozenset[str]  # named entities in it, lower-cased
+    start: int = 0  # the proposition's words in the sentence
+    end: int = 0
+
+    @property
+    def asserted_polarity(self) -> str:
+        """The polarity the speaker commits to: a denial flips it."""
+        if self.stance == "denies":
+            return "negative" if self.polarity == "positive" else "positive"
+        return self.polarity
+
+    @property
+    def factual(self) -> bool:
+        return self.modality in ("asserted", "reported")
+
+
+@dataclass(frozen=True)
+class SentenceFrames:
+    text: str
+    speaker: str | None
+    attributed: bool  # someone is quoted or reported; otherwise the outlet asserts it
+    frames: tuple[Frame, ...]
+    lemmas: frozenset[str]
+    names: frozenset[str]
+    negations: int  # negation words anywhere in the sentence
+    words: tuple[tuple[str, int, int], ...] = ()  # (lemma class, start, end) of each content word
+
+    def span_of(self, lemma_class: str) -> tuple[int, int] | None:
+        return next(((a, b) for c, a, b in self.words if c == lemma_class), None)
+
+
+def _content_lemmas(tokens) -> frozenset[str]:
+    """Content words by synonym class ("blast" and "explosion" count as one); figures are left to
+    the quantity slot, so that two different counts do not lower the overlap of their sentences."""
+    return frozenset(
+        lx.predicate_class(t.lemma_.lower()) for t in tokens
+        if t.pos_ in _CONTENT_POS and t.pos_ != "NUM" and not t.like_num and not t.is_stop
+        and t.lemma_.lower() not in _STOP and len(t.text) > 1
+    )
+
+
+def _names(tokens, doc) -> frozenset[str]:
+    ids = {t.i for t in tokens}
+    return frozenset(
+        e.text.lower().removeprefix("the ") for e in doc.ents if e.label_ in _NAME_LABELS and e.root.i in ids
+    )
+
+
+def _arg(tok, doc) -> Arg:
+    sub = list(tok.subtree)
+    start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+    head = "" if tok.pos_ == "PRON" else lx.predicate_class(tok.lemma_.lower())  # a pronoun names nothing
+    own = [tok] + [c for c in tok.children if c.dep_ in ("compound", "poss", "amod", "nmod", "flat")]
+    own_ids = {t.i for t in own}
+    names = frozenset(e.text.lower().removeprefix("the ") for e in doc.ents if e.label_ in _NAME_LABELS
+                      and any(e.start <= i < e.end for i in own_ids))
+    names |= {t.lower_ for t in own if t.pos_ == "PROPN"}
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "some", "no") for c in tok.children)
+    specific = tok.tag_ in ("NN", "NNP") and (definite or bool(names))
+    return Arg(doc.text[start:end], start, end, head, _content_lemmas(sub), names, specific)
+
+
+def _is_negative_arg(tok) -> bool:
+    if tok.lemma_.lower() in lx.NEGATIVE_PRONOUNS:
+        return True
+    return any(c.dep_ == "det" and c.lower_ in lx.NEGATIVE_DETERMINERS for c in tok.children)
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in tok.children)
+
+
+def _modality(head, sent) -> Modality:
+    """How firmly the proposition headed by `head` is put."""
+    text = sent.text.rstrip()
+    if text.endswith("?") or text.endswith('?"') or text.endswith("?”"):
+        return "asked"
+    node = head
+    for _ in range(4):  # the verb, then the verbs it is the complement of
+        for c in node.children:
+            lemma = c.lemma_.lower()
+            if c.dep_ == "mark" and lemma in ("if", "unless"):
+                return "conditional"
+            if c.dep_ == "aux":
+                if lemma in lx.POSSIBLE_MODALS:
+                    return "possible"
+                if lemma in lx.OBLIGATION_MODALS:
+                    return "called_for"
+                if lemma in lx.FUTURE_MODALS:
+                    return "planned"
+            if c.dep_ == "advmod" and lemma in lx.HEDGING_ADVERBS:
+                return "reported" if lemma in ("reportedly", "allegedly", "purportedly", "supposedly") else "possible"
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lemma_.lower() in ("if", "unless") for c in node.children):
+            return "conditional"
+        if node.dep_ not in ("xcomp", "ccomp", "conj", "acl", "advcl") or node.head.i == node.i:
+            break
+        parent = node.head
+        plemma = parent.lemma_.lower()
+        if node.dep_ in ("xcomp", "acl", "ccomp"):
+            if plemma in lx.CALLING:
+                return "called_for"
+            if plemma in lx.PLANNING or plemma in ("due", "set", "scheduled", "poised", "likely", "expected"):
+                return "planned"
+            if plemma in lx.HEDGING_VERBS:
+                return "possible"
+        if node.dep_ == "ccomp" and plemma in lx.REPORTING | lx.DENYING:
+            break  # the complement of a report keeps its own modality
+        node = parent
+    # "is due to", "is set to", "was expected to": the adjective or participle heads the xcomp.
+    for c in head.children:
+        if c.dep_ == "xcomp" and head.lemma_.lower() in ("due", "set", "expect", "schedule", "likely"):
+            return "planned"
+    return "asserted"
+
+
+def _quantity_head(doc, start: int, end: int) -> str | None:
+    """What a number counts, read off the parse: "14 people" -> person, "killed 14" -> kill."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    nums = [t for t in span if t.like_num or t.pos_ == "NUM"]
+    tok = nums[-1] if nums else span.root
+    if span.root.pos_ in ("NOUN", "PROPN") and span.root.i not in {t.i for t in nums}:
+        tok = span.root  # "112 people": the noun the figure stands before
+        lemma = tok.lemma_.lower()
+        if lemma not in _UNITS and tok.ent_type_ not in ("PERCENT", "MONEY", "QUANTITY"):
+            return lx.predicate_class(lemma)
+    for _ in range(5):
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        lemma = head.lemma_.lower()
+        if tok.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and head.pos_ in ("NOUN", "PROPN"):
+            if lemma in _UNITS or head.i < span.start:
+                tok = head  # "14 percent of workers", "a toll of 14": look past the unit
+                of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+                if of:
+                    objs = [c for c in of[0].children if c.dep_ == "pobj"]
+                    if objs:
+                        return lx.predicate_class(objs[0].lemma_.lower())
+                continue
+            return lx.predicate_class(lemma)
+        if tok.dep_ == "pobj" and head.dep_ == "prep":
+            tok = head
+            continue
+        if head.pos_ in ("VERB", "AUX"):
+            if tok.dep_ == "prep" and tok.lower_ == "by" and lx.predicate_class(lemma) in ("rise", "fall"):
+                return lx.predicate_class(lemma)  # "lifted pay by 5.5 per cent": the size of a change
+            if lemma in _CHANGE_VERBS or tok.dep_ not in ("dobj", "attr"):
+                subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj:
+                    return lx.predicate_class(subj[0].lemma_.lower())
+            return lx.predicate_class(lemma)
+        if tok.dep_ in ("pobj", "dobj", "attr", "npadvmod", "conj", "prep"):
+            tok = head
+            continue
+        return lx.predicate_class(lemma) if head.pos_ in ("NOUN", "PROPN") else None
+    return None
+
+
+def _attached(doc, start: int, end: int, head) -> bool:
+    """Is the span a modifier of the predicate itself ("signed on Monday", "held in Paris"), rather
+    of one of its nouns ("ahead of the 2020 election", "a memo dated Feb. 8")?"""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(3):
+        if tok.head.i == head.i:
+            return True
+        if tok.head.i == tok.i or tok.dep_ not in ("pobj", "prep", "npadvmod", "nummod", "compound", "appos"):
+            return False
+        tok = tok.head
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("npadvmod", "pobj"):
+            return False
+    return False
+
+
+def _subtree_span(tok) -> tuple[int, int]:
+    sub = list(tok.subtree)
+    return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+
+
+def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[int, int] | None) -> Frame:
+    children = list(head.children)
+    lemma = head.lemma_.lower()
+    particle = next((c.lower_ for c in children if c.dep_ == "prt" or c.dep_ in ("advmod", "prep") and
+                     c.lower_ in ("out", "off", "down", "ahead", "back", "up") and c.i == head.i + 1), None)
+    if particle and lx.predicate_class(f"{lemma}_{particle}") != f"{lemma}_{particle}":
+        lemma = f"{lemma}_{particle}"  # "called off", "walked out", "stepped down"
+    subj = next((c for c in children if c.dep_ in ("nsubj", "csubj")), None)
+    subjpass = next((c for c in children if c.dep_ == "nsubjpass"), None)
+    dobj = next((c for c in children if c.dep_ in ("dobj", "attr", "oprd")), None)
+    agent = next((c for c in children if c.dep_ == "agent"), None)
+    expl = any(c.dep_ == "expl" for c in children)
+    if subj is None and subjpass is None and head.dep_ in ("xcomp", "conj") and head.head.i != head.i:
+        subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+
+    if head.dep_ in ("acl", "relcl") and subj is None and subjpass is None and head.head.i != head.i:
+        subjpass = head.head if head.tag_ == "VBN" else None
+        subj = head.head if subjpass is None else None
+    actor_tok = subj
+    if agent is not None:
+        actor_tok = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    theme_tok = subjpass or dobj
+    predicate, pred_tok, light = lemma, head, None
+    if lemma in lx.LIGHT_VERBS or lx.predicate_class(lemma) == "hold" and lemma != "hold":
+        event = None
+        if expl and dobj is not None:  # "there were no talks"
+            event = dobj
+        elif subjpass is not None and subjpass.pos_ == "NOUN":  # "the talks were held"
+            event = subjpass
+        elif lemma in ("happen", "occur", "go", "take", "exist") and subj is not None and subj.pos_ == "NOUN":
+            event = subj  # "the meeting took place", "the vote went ahead", "a meeting that never existed"
+        elif lemma in ("hold", "have", "stage", "make") and dobj is not None and dobj.pos_ == "NOUN" and \
+                lx.predicate_class(dobj.lemma_.lower()) in lx.HAPPENINGS:
+            event = dobj  # "held no negotiations", "made an arrest"
+        elif lemma == "be" and dobj is None and subj is not None and subj.pos_ == "NOUN" and not expl:
+            event = subj  # "four children were among the dead"
+        if event is not None and lemma in ("be", "have") and not (
+                lx.predicate_class(event.lemma_.lower()) in lx.HAPPENINGS | lx.PERSON_NOUNS
+                or any(c.like_num for c in event.children)):
+            event = None  # "the deal is the worst deal" names no happening; "there were no talks" does
+        if event is not None:
+            predicate, pred_tok, light = event.lemma_.lower(), event, lemma
+            theme_tok = event
+    negative = _negated(head) or any(
+        _is_negative_arg(c) for c in children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "expl")
+    )
+    if pred_tok.i != head.i and _is_negative_arg(pred_tok):
+        negative = True
+    # Double negatives cancel only in rare constructions; one negation marker is the usual case.
+    start, end = _subtree_span(head)
+    toks = [t for t in head.subtree if not (exclude and exclude[0] <= t.idx < exclude[1])]
+    places = tuple(
+        _arg(e.root, doc) for e in doc.ents
+        if e.label_ in _PLACE_LABELS and start <= e.start_char < end
+        and not (exclude and exclude[0] <= e.start_char < exclude[1])
+        and (e.root.dep_ == "pobj" and e.root.head.lower_ in _PLACE_PREPS or e.root.dep_ == "npadvmod")
+    )
+    amounts: tuple[Amount, ...] = ()
+    times: tuple[When, ...] = ()
+    if claim is not None:
+        amounts = tuple(
+            Amount(q.value, q.text, q.start, q.end, q.unit,
+                   _quantity_head(doc, q.start, q.end) or (lx.predicate_class(q.counted) if q.counted else None),
+                   q.approx, q.upper)
+            for q in claim.numbers if start <= q.start < end and not (exclude and exclude[0] <= q.start < exclude[1])
+        )
+        times = tuple(
+            When(d.text, d.start, d.end, d.value, d.granularity, _attached(doc, d.start, d.end, head))
+            for d in claim.dates if start <= d.start < end and not (exclude and exclude[0] <= d.start < exclude[1])
+        )
+        places = tuple(p for p in places if _attached(doc, p.start, p.end, head))
+    return Frame(
+        predicate=lx.predicate_class(predicate),
+        pred_text=pred_tok.text,
+        pred_start=pred_tok.idx,
+        pred_end=pred_tok.idx + len(pred_tok.text),
+        light=light,
+        polarity="negative" if negative else "positive",
+        modality=_modality(head, sent),
+        stance=stance,
+        actor=_arg(actor_tok, doc) if actor_tok is not None else None,
+        theme=_arg(theme_tok, doc) if theme_tok is not None else None,
+        places=places,
+        amounts=amounts,
+        times=times,
+        lemmas=_content_lemmas(toks),
+        names=_names(toks, doc),
+        start=start,
+        end=end,
+    )
+
+
+def _clauses(head) -> list:
+    """The verb heading a proposition, the verbs coordinated with it, the actions it calls for or
+    plans ("urged the council to cancel the vote") and the participles that say something of its
+    arguments ("the bridge, completed in 1957, ...")."""
+    out = [head]
+    for c in head.children:
+        if c.dep_ in ("conj", "xcomp") and c.pos_ in ("VERB", "AUX"):
+            out.append(c)
+        elif c.dep_ == "acomp":  # "were due to meet", "is likely to resign"
+            verbs = [cc for cc in c.children if cc.dep_ == "xcomp" and cc.pos_ in ("VERB", "AUX")]
+            if verbs and head.lemma_.lower() == "be" and out and out[0].i == head.i:
+                out.pop(0)  # the copula itself says nothing
+            out.extend(verbs)
+        elif c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr"):
+            out.extend(cc for cc in c.children if cc.dep_ in ("acl", "relcl") and cc.pos_ == "VERB"
+                       and cc.lemma_.lower() not in lx.REPORTING)
+    return out
+
+
+def _complement(verb):
+    """The clause a reporting or denying verb carries, if any."""
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
+            return c
+    for c in verb.children:  # "denied a report that ...", "rejected claims that ..."
+        if c.dep_ == "dobj":
+            for cc in c.children:
+                if cc.dep_ in ("acl", "relcl", "ccomp") and cc.pos_ in ("VERB", "AUX"):
+                    return cc
+            return c
+        if c.dep_ == "prep" and c.lower_ in ("of", "that"):  # "denied reports of talks"
+            for cc in c.children:
+                if cc.dep_ in ("pobj", "pcomp"):
+                    return cc
+    return None
+
+
+def frames_of(doc, claim: Claim | None = None) -> SentenceFrames:
+    """The frames of a one-sentence Doc (the claim, when given, brings numbers and dates)."""
+    sents = list(doc.sents)
+    sent = max(sents, key=len) if sents else doc[:]
+    root = sent.root
+    frames: list[Frame] = []
+    speaker_tok = None
+    attributed = False
+    root_lemma = root.lemma_.lower()
+    stance: Stance = "affirms"
+    content = None
+    if root_lemma in lx.REPORTING or root_lemma in lx.DENYING:
+        content = _complement(root)
+        speaker_tok = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        attributed = True
+        if root_lemma in lx.DENYING:
+            stance = "denies"
+        elif any(c.dep_ in ("oprd", "acomp", "xcomp") and c.lemma_.lower() in lx.FALSITY for c in root.children):
+            stance = "denies"  # "called the report false"
+        if _negated(root) and root_lemma in lx.DENYING:
+            stance = "affirms"  # "did not deny that ..."
+    for _ in range(3):  # "denied a report claiming that ...": the claim's own complement
+        if content is None or content.lemma_.lower() not in lx.REPORTING | lx.STATEMENT_NOUNS:
+            break
+        inner = _complement(content)
+        if inner is None or inner.i == content.i:
+            break
+        content = inner
+    if content is not None:
+        if content.pos_ == "NOUN" and content.lemma_.lower() in lx.STATEMENT_NOUNS and stance == "denies":
+            content = next((c for c in content.children if c.dep_ in ("acl", "relcl", "ccomp")), content)
+        for clause in _clauses(content):
+            frames.append(_frame(clause, stance, doc, sent, claim, None))
+    else:
+        according = any(c.dep_ == "prep" and c.lower_ == "according" for c in root.children)
+        attributed = according or bool(claim and claim.speaker_kind in ("quoted", "reported"))
+        for clause in _clauses(root):
+            frames.append(_frame(clause, "affirms", doc, sent, claim, None))
+    speaker = None
+    if speaker_tok is not None:
+        a, b = _subtree_span(speaker_tok)
+        speaker = doc.text[a:b]
+    elif claim is not None and claim.speaker_kind in ("quoted", "reported"):
+        speaker = claim.speaker
+    negations = sum(1 for t in doc if t.dep_ == "neg" or t.lemma_.lower() in lx.NEGATIVE_PRONOUNS
+                    or (t.dep_ == "det" and t.lower_ in lx.NEGATIVE_DETERMINERS))
+    return SentenceFrames(
+        text=doc.text,
+        speaker=speaker,
+        attributed=attributed,
+        frames=tuple(frames),
+        lemmas=_content_lemmas(doc),
+        names=_names(list(doc), doc),
+        negations=negations,
+        words=tuple((lx.predicate_class(t.lemma_.lower()), t.idx, t.idx + len(t.text)) for t in doc
+                    if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ")),
+    )
+
+
+@lru_cache(maxsize=20_000)
+def claim_frames(claim: Claim) -> SentenceFrames:
+    """The frames of a claim (parsed once per text; see `nlp.parse` to batch the parsing)."""
+    from factcheck.tasks.language.nlp import parse
+
+    return frames_of(parse([claim.text])[0], claim)

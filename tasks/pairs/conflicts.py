@@ -1,0 +1,434 @@
+"""Slot conflicts between two aligned frames, each with the evidence a reviewer needs.
+
+Every check reads one slot of two frames that `align` matched: figures for the same counted thing
+in the same unit and time, dates and places of the same happening, the polarity of the same
+predicate with the same arguments (a denial against the report it denies), opposite outcomes
+(held/cancelled, rose/fell), and different named actors of the same happening. A check returns a
+`Reason` with a strength in [0, 1] and a topic that names what the conflict is about, so that
+restatements of one conflict can be recognised without reading the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from factcheck.tasks.language import lexicon as lx
+from factcheck.tasks.language.frames import Amount, Frame, SentenceFrames, When
+from factcheck.tasks.models import Evidence, Reason
+from factcheck.tasks.pairs.align import Alignment
+
+_PERSON_NOUNS = lx.PERSON_NOUNS
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MIN_OVERLAP = 0.12  # shared content needed before two frames' slots are compared
+UPDATE_AFTER_HOURS = 6.0
+
+
+def _ev(text: str, start: int, end: int) -> tuple[Evidence, ...]:
+    return (Evidence(text[start:end], start, end),)
+
+
+def _count_key(amount: Amount, frame: Frame) -> str | None:
+    """What a figure counts. Counts of people are keyed by what happened to them ("14 people were
+    killed" and "killed 14" count the same thing), or as people when nothing happened to them
+    ("40 workers were on the site", "there were 112 people on the site")."""
+    counted = amount.counted
+    if counted is None or counted in _PERSON_NOUNS or counted == frame.predicate:
+        event = frame.predicate if frame.predicate in lx.HAPPENINGS and frame.light is None else None
+        counted = event or ("person" if counted in _PERSON_NOUNS or counted is None else counted)
+    return f"{counted}|{amount.unit or ''}"
+
+
+def _compatible(x: Amount, y: Amount) -> bool:
+    """Can both figures be true of one quantity ("more than 20" and "23", "about 40" and "41")?"""
+    lo_x, hi_x = _bounds(x)
+    lo_y, hi_y = _bounds(y)
+    return lo_x <= hi_y and lo_y <= hi_x
+
+
+def _bounds(q: Amount) -> tuple[float, float]:
+    v = q.value
+    slack = max(abs(v) * 0.005, 1e-9)
+    if q.approx == "range" and q.upper is not None:
+        return v, q.upper
+    if q.approx == "about":
+        return v * 0.85, v * 1.15
+    if q.approx in ("at_least", "more_than"):
+        return v, float("inf")
+    if q.approx in ("at_most", "less_than"):
+        return float("-inf"), v
+    return v - slack, v + slack
+
+
+def _same_time(a: Frame, b: Frame) -> bool:
+    """No sign that the two frames speak of different days."""
+    for x in a.times:
+        for y in b.times:
+            if x.value and y.value and x.granularity == y.granularity == "day" and x.value != y.value:
+                return False
+    return True
+
+
+def _shared_argument(a: Frame, b: Frame) -> bool:
+    """The two frames speak of the same thing in any role ("its epicentre was ..." / "located the
+    epicentre ...")."""
+    heads_a = {x.head for x in (a.actor, a.theme) if x is not None and x.head}
+    heads_b = {x.head for x in (b.actor, b.theme) if x is not None and x.head}
+    return bool(heads_a & heads_b)
+
+
+def _cover(a: Frame, b: Frame) -> float:
+    """Share of the shorter proposition's content words (predicate aside) found in the other."""
+    x, y = a.lemmas - {a.predicate}, b.lemmas - {b.predicate}
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+def _measured(f: Frame) -> bool:
+    return bool(f.amounts)
+
+
+def _names_differ(a: Frame, b: Frame) -> bool:
+    """Each frame names things the other does not, and they share none: two different subjects
+    ("no trains ran on the Coastal Line" / "trains on the Valley Line ran")."""
+    return bool(a.names and b.names and not (a.names & b.names)
+                and not any(x in y or y in x for x in a.names for y in b.names))
+
+
+def neg_text(f: Frame, sa: SentenceFrames, sb: SentenceFrames) -> str:
+    """The words of a frame, from whichever sentence it belongs to."""
+    for s in (sa, sb):
+        if f in s.frames:
+            return s.text[f.start:f.end].lower()
+    return ""
+
+
+def _owners_differ(a: Frame, b: Frame) -> bool:
+    """Both frames name who or what they are about, and the two differ."""
+    x, y = a.actor, b.actor
+    if x is None or y is None or not x.head or not y.head:
+        return False
+    if x.names and y.names:
+        return not (x.names & y.names)
+    if x.names or y.names:
+        return False  # "the Gannet Lady" and "the vessel" may well be one ship
+    return x.head != y.head and not (x.lemmas & y.lemmas)
+
+
+def _about_the_same(al: Alignment) -> bool:
+    """Shared arguments, or nothing else said on one side to tell the two apart ("she resigned")."""
+    if al.actor > 0 or al.theme > 0 or al.overlap >= _MIN_OVERLAP:
+        return True
+    rest_a = al.a.lemmas - {al.a.predicate}
+    rest_b = al.b.lemmas - {al.b.predicate}
+    return min(len(rest_a), len(rest_b)) <= 1
+
+
+def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    specific = {_count_key(q, al.a).split("|")[0] for q in al.a.amounts} - {"person"} - lx.HAPPENINGS
+    aligned = al.relation != "none" and (al.overlap >= _MIN_OVERLAP or al.actor > 0 or al.theme > 0)
+    same_owner = al.actor > 0 and bool(al.a.actor and al.a.actor.names)  # "Velsk, a town of ..." / "Velsk has ..."
+    # "runs 290 stores" / "Greenhaven's 340 stores": a particular counted noun in two sentences that
+    # share a name or other words
+    shared = len(sa.lemmas & sb.lemmas) / max(1, len(sa.lemmas | sb.lemmas))
+    same_thing = bool(specific & {_count_key(q, al.b).split("|")[0] for q in al.b.amounts}) and (
+        bool(sa.names & sb.names) or shared >= 0.08)
+    if not (aligned or same_owner or same_thing):
+        return None
+    if al.actor < 0 or _owners_differ(al.a, al.b):
+        return None  # figures of two different owners ("the plant employs 420", "the centre employs 260")
+    if "conditional" in (al.a.modality, al.b.modality) or "asked" in (al.a.modality, al.b.modality):
+        return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
+    if not _same_time(al.a, al.b):
+        return None
+    by_key: dict[str, list[Amount]] = {}
+    for q in al.b.amounts:
+        by_key.setdefault(_count_key(q, al.b), []).append(q)
+    for x in al.a.amounts:
+        key = _count_key(x, al.a)
+        others = by_key.get(key)
+        if not others or any(_compatible(x, y) for y in others):
+            continue
+        y = others[0]
+        if hours_apart is not None and abs(hours_apart) >= UPDATE_AFTER_HOURS:
+            later, earlier = (y, x) if hours_apart > 0 else (x, y)
+            if later.value > earlier.value:
+                continue  # a later, higher count is an update
+        rel = abs(x.value - y.value) / max(abs(x.value), abs(y.value), 1e-9)
+        strength = 0.55 + 0.35 * min(1.0, rel * 4)
+        values = "|".join(sorted((f"{x.value:g}", f"{y.value:g}")))
+        return Reason("numeric", f"{x.text} vs {y.text}", round(strength, 3),
+                      _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
+                      topic=f"{key}:{values}")
+    return None
+
+
+def _day_text(w: When) -> str | None:
+    low = w.text.lower()
+    return next((d for d in _WEEKDAYS if d in low), None)
+
+
+_CLOCK = re.compile(r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>[ap])\.?m\b|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)")
+
+
+def _clock(text: str) -> int | None:
+    """Minutes after midnight of a time of day, or None."""
+    low = text.lower()
+    if "midnight" in low:
+        return 0
+    if "noon" in low or "midday" in low:
+        return 12 * 60
+    m = _CLOCK.search(low)
+    if not m:
+        return None
+    if m.group("h24") is not None:
+        return int(m.group("h24")) * 60 + int(m.group("m24"))
+    h = int(m.group("h")) % 12 + (12 if m.group("ap") == "p" else 0)
+    return h * 60 + int(m.group("m") or 0)
+
+
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+
+
+def _comparable(x: When, y: When) -> bool:
+    """Two clock times, or two calendar dates (a time and a day say nothing against each other)."""
+    return (x.granularity == "time") == (y.granularity == "time")
+
+
+def _dates_differ(x: When, y: When) -> bool:
+    if x.granularity == "time" or y.granularity == "time":
+        cx, cy = _clock(x.text), _clock(y.text)
+        return cx is not None and cy is not None and x.granularity == y.granularity and abs(cx - cy) > 45
+    if x.value and y.value:
+        if _YEAR.search(x.text) is None or _YEAR.search(y.text) is None:
+            if x.granularity == y.granularity == "day":  # a year inferred for "Feb. 8" may be wrong
+                return (x.value.month, x.value.day) != (y.value.month, y.value.day)
+            if "year" in (x.granularity, y.granularity):
+                return False
+        if x.granularity == y.granularity == "year" or "year" in (x.granularity, y.granularity):
+            return x.value.year != y.value.year
+        if x.granularity == y.granularity == "day":
+            return x.value != y.value
+        if x.granularity == y.granularity == "month":
+            return (x.value.year, x.value.month) != (y.value.year, y.value.month)
+        return False
+    dx, dy = _day_text(x), _day_text(y)
+    return bool(dx and dy and dx != dy)
+
+
+def _events(f: Frame) -> set[str]:
+    """The happenings a frame speaks of: its predicate, event noun, and event-like arguments."""
+    out = {f.predicate}
+    for arg in (f.actor, f.theme):
+        if arg is not None and arg.head:
+            out.add(arg.head)
+    return out - lx.LIGHT_VERBS
+
+
+def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    if not (al.a.times and al.b.times):
+        return None
+    if al.relation != "same" and not (_events(al.a) & _events(al.b) & lx.HAPPENINGS):
+        return None
+    if not (al.a.factual and al.b.factual) or al.actor < 0 or al.theme < 0:
+        return None
+    if al.overlap < _MIN_OVERLAP and al.theme <= 0 and al.actor <= 0:
+        return None
+    if al.a.predicate in lx.STATES and al.b.predicate in lx.STATES and not (al.a.light or al.b.light):
+        return None  # a date is checked for happenings, not for states ("employs", "remains")
+    if _measured(al.a) and _measured(al.b):
+        return None  # two figures on two days: two readings, not one happening on two dates
+    for x in (t for t in al.a.times if t.direct):
+        comparable = [y for y in al.b.times if y.direct and _comparable(x, y)]
+        if not comparable or any(not _dates_differ(x, y) for y in comparable):
+            continue
+        y = comparable[0]
+        if _dates_differ(x, y):
+            return Reason("date", f"{al.a.pred_text} {x.text} vs {al.b.pred_text} {y.text}", 0.7,
+                          _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
+                          topic=f"{al.a.predicate}:" + "|".join(sorted((x.text.lower(), y.text.lower()))))
+    return None
+
+
+def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    if not (al.a.places and al.b.places) or al.actor < 0 or al.theme < 0 or al.relation != "same":
+        return None
+    if al.a.predicate in lx.STATES and not al.a.light:
+        return None
+    if not (al.a.factual and al.b.factual):
+        return None
+    if al.overlap < _MIN_OVERLAP and al.theme <= 0:
+        return None
+    pa = {p.text.lower() for p in al.a.places}
+    pb = {p.text.lower() for p in al.b.places}
+    if any(x in y or y in x for x in pa for y in pb):
+        return None
+    x, y = al.a.places[0], al.b.places[0]
+    return Reason("location", f"{al.a.pred_text} in {x.text} vs in {y.text}", 0.6,
+                  _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
+                  topic=f"{al.a.predicate}:" + "|".join(sorted((x.text.lower(), y.text.lower()))))
+
+
+def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """P against not-P: the same predicate with shared arguments, one side negated or denied."""
+    a, b = al.a, al.b
+    if al.relation != "same" or a.asserted_polarity == b.asserted_polarity:
+        return None
+    neg, pos = (a, b) if a.asserted_polarity == "negative" else (b, a)
+    if not (a.factual and b.factual):
+        # "there were no talks scheduled" against "delegations were due to meet": denying that a
+        # happening exists contradicts a report that it was arranged.
+        if not (neg.factual and neg.light and pos.modality == "planned"):
+            return None
+    if al.actor < 0 or al.theme < 0:
+        return None
+    existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
+    if set(_WORD.findall(neg_text(neg, sa, sb))) & _HISTORIC:
+        return None  # "no meeting has taken place since 1948" is about the past, not this occasion
+    if not _about_the_same(al) and not existential:
+        return None
+    if a.stance == b.stance == "affirms":
+        if _names_differ(a, b) or a.predicate in lx.STATES:
+            return None
+        # A plain negation ("did not sign") meets its positive about as often about another actor
+        # or object as about the same one: both must be shown to be the same.
+        if not (a.light or b.light) and (al.actor < 1 and al.theme < 1 or _cover(a, b) < 0.5):
+            return None
+    denial = a.stance == "denies" or b.stance == "denies"
+    kind = "denial" if denial or a.light or b.light else "negation"
+    strength = 0.6 + 0.3 * min(1.0, al.overlap * 2) + (0.05 if denial else 0.0)
+    msg = (f"denies that {neg.pred_text}" if neg.stance == "denies" else f"not {neg.pred_text}") + \
+        f" vs {(b if neg is a else a).pred_text}"
+    return Reason(kind, msg, round(min(strength, 0.95), 3),
+                  _ev(sa.text, a.pred_start, a.pred_end), _ev(sb.text, b.pred_start, b.pred_end),
+                  topic=f"{a.predicate}:polarity")
+
+
+def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """Opposite outcomes of one happening: held vs cancelled, rose vs fell, landed vs crashed."""
+    a, b = al.a, al.b
+    if al.relation != "opposite" or a.asserted_polarity != b.asserted_polarity:
+        return None
+    if not (a.factual and b.factual) or al.actor < 0 or al.theme < 0:
+        return None
+    called_off = a.predicate in lx.CALLING_OFF or b.predicate in lx.CALLING_OFF
+    if called_off:
+        # Calling a happening off contradicts it only for the same occasion: tests held last year
+        # and tests suspended now are two occasions. The two name the same day, or one particular
+        # happening ("the Kelby marathon") with no day that tells them apart.
+        same_day = any(not _dates_differ(x, y) and _comparable(x, y) for x in a.times for y in b.times)
+        other_day = any(_dates_differ(x, y) and _comparable(x, y) for x in a.times for y in b.times)
+        one_thing = any(x is not None and x.specific for x in (a.theme, b.theme))
+        if not same_day and (other_day or not one_thing):
+            return None
+    elif al.actor <= 0 and al.theme <= 0 and al.overlap < 0.5:
+        return None  # opposite outcomes of what may be two different things (profit rose, revenue fell)
+    strength = 0.6 + 0.3 * min(1.0, al.overlap * 2)
+    return Reason("status", f"{a.pred_text} vs {b.pred_text}", round(strength, 3),
+                  _ev(sa.text, a.pred_start, a.pred_end), _ev(sb.text, b.pred_start, b.pred_end),
+                  topic=":".join(sorted((a.light or a.predicate, b.light or b.predicate))))
+
+
+def identity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """The same happening done by two different named actors."""
+    a, b = al.a, al.b
+    if al.relation != "same" or al.actor != -1 or al.theme != 1 or not (a.factual and b.factual):
+        return None
+    if a.asserted_polarity != b.asserted_polarity or a.actor is None or b.actor is None:
+        return None
+    if a.amounts or b.amounts or a.predicate in lx.STATES:
+        return None  # who employs how many is a figure, not an identity question
+    return Reason("identity", f"{a.actor.text} {a.pred_text} vs {b.actor.text} {b.pred_text}", 0.5,
+                  _ev(sa.text, a.actor.start, a.actor.end), _ev(sb.text, b.actor.start, b.actor.end),
+                  topic=f"{a.predicate}:" + "|".join(sorted((a.actor.head, b.actor.head))))
+
+
+_HISTORIC = frozenset("since ever history first before previously".split())
+
+
+def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """One side says a happening did not take place ("nothing has been suspended", "there were no
+    talks"); the other speaks of it as a fact ("shook hands on a suspension")."""
+    for neg_side, pos_side, flip in ((sa, sb, False), (sb, sa, True)):
+        for f in neg_side.frames:
+            if f.asserted_polarity != "negative" or not f.factual or f.predicate not in lx.HAPPENINGS:
+                continue
+            where = pos_side.span_of(f.predicate)
+            if where is None or any(g.predicate == f.predicate and g.asserted_polarity == "negative"
+                                    for g in pos_side.frames):
+                continue
+            holder = [g for g in pos_side.frames if g.start <= where[0] < g.end]
+            if not holder:
+                continue
+            g = min(holder, key=lambda g: g.end - g.start)
+            if not g.factual:
+                continue  # the other side must state it as a fact, not as a plan, wish or condition
+            if _names_differ(f, g) or _owners_differ(f, g):
+                continue  # "Japan did not sign" says nothing against "China signed"
+            rest_n, rest_p = neg_side.lemmas - {f.predicate}, pos_side.lemmas - {f.predicate}
+            shared = len(rest_n & rest_p) / max(1, len(rest_n | rest_p))
+            if len(rest_n) > 2 and (shared < 0.1 or not (neg_side.names & pos_side.names)):
+                continue  # a bare "nothing has been suspended" may stand alone; a longer one must share its subject
+            if set(_WORD.findall(neg_side.text[f.start:f.end].lower())) & _HISTORIC:
+                continue  # "no meeting has occurred since 1948" speaks of the past, not of this occasion
+            ev_n = _ev(neg_side.text, f.pred_start, f.pred_end)
+            ev_p = _ev(pos_side.text, *where)
+            msg = f"no {f.pred_text} vs {pos_side.text[where[0]:where[1]]}"
+            ea, eb = (ev_p, ev_n) if flip else (ev_n, ev_p)
+            return Reason("denial", msg, 0.5, ea, eb, topic=f"{f.predicate}:polarity")
+    return None
+
+
+CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
+    numeric, date, place, polarity, opposite,
+)
+KINDS = ("numeric", "date", "location", "denial", "negation", "status", "identity")
+
+
+def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
+                   published_a: datetime | None = None, published_b: datetime | None = None) -> list[Reason]:
+    """All slot conflicts of an aligned frame pair, strongest first."""
+    hours = None
+    if published_a and published_b:
+        hours = (published_b - published_a).total_seconds() / 3600.0
+    found = [r for check in CHECKS if (r := check(al, sa, sb, hours)) is not None]
+    if not any(r.detector == "denial" for r in found) and al.actor >= 0 and al.theme >= 0:
+        extra = mentioned_denial(sa, sb, hours)
+        if extra is not None:
+            found.append(extra)
+    if found and shared_run(sa, sb) >= SHARED_QUOTE_WORDS:
+        # The same quote or wire copy in both: a difference of parse or attribution is not a
+        # difference of fact. Only a figure or date that differs inside it still counts.
+        found = [r for r in found if r.detector in ("numeric", "date") and _evidence_differs(r)]
+    found.sort(key=lambda r: -r.weight)
+    return found
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+SHARED_QUOTE_WORDS = 8
+
+
+def shared_run(sa: SentenceFrames, sb: SentenceFrames) -> int:
+    """Length in words of the longest word sequence the two sentences share."""
+    wa, wb = _WORD.findall(sa.text.lower()), _WORD.findall(sb.text.lower())
+    best, prev = 0, [0] * (len(wb) + 1)
+    for x in wa:
+        cur = [0] * (len(wb) + 1)
+        for j, y in enumerate(wb, 1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best
+
+
+def _evidence_differs(r: Reason) -> bool:
+    ta = " ".join(e.text.lower() for e in r.evidence_a)
+    tb = " ".join(e.text.lower() for e in r.evidence_b)
+    return ta != tb
+
+
+def restatement(sa: SentenceFrames, sb: SentenceFrames) -> float:
+    """How far the two sentences are the same words (a repeated quote, wire copy): token Jaccard."""
+    ta, tb = set(_WORD.findall(sa.text.lower())), set(_WORD.findall(sb.text.lower()))
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0

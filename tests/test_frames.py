@@ -1,0 +1,113 @@
+"""Claim frames read off the dependency parse: predicate, polarity, modality, actor, theme,
+places, quantities with their heads, dates, and the speaker's stance."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from factcheck.tasks.claims import claims_from_statement
+from factcheck.tasks.language.frames import SentenceFrames, claim_frames
+
+WED = datetime(2026, 5, 6, 12, 0, tzinfo=timezone.utc)
+
+
+def frames(text: str, published: datetime | None = WED) -> SentenceFrames:
+    claims = claims_from_statement(text, published)
+    assert len(claims) == 1, claims
+    return claim_frames(claims[0])
+
+
+def only(sf: SentenceFrames, predicate: str):
+    found = [f for f in sf.frames if f.predicate == predicate]
+    assert found, [f.predicate for f in sf.frames]
+    return found[0]
+
+
+def test_reported_speech_gives_the_speaker_and_the_reported_proposition():
+    sf = frames("The harbour master said the ferry had struck a rock near Ostrava.")
+    assert sf.attributed and sf.speaker == "The harbour master"
+    f = only(sf, "strike")
+    assert f.stance == "affirms" and f.polarity == "positive" and f.modality == "asserted"
+    assert f.actor is not None and f.actor.head == "ferry"
+    assert f.theme is not None and f.theme.head == "rock"
+
+
+def test_a_denial_is_the_denied_proposition_with_the_stance_denies():
+    sf = frames("The coach denied that he had resigned.")
+    f = only(sf, "resign")
+    assert f.stance == "denies" and f.polarity == "positive" and f.asserted_polarity == "negative"
+    assert sf.speaker == "The coach"
+
+
+def test_a_denied_report_reaches_the_reported_clause():
+    sf = frames("The ministry denied a report claiming that the floods had destroyed the bridge.")
+    f = only(sf, "destroy")
+    assert f.stance == "denies" and f.theme is not None and f.theme.head == "bridge"
+
+
+@pytest.mark.parametrize(
+    "text, predicate",
+    [
+        ("There were no talks in Bremmin on Friday.", "talk"),
+        ("No meeting took place between the two envoys.", "talk"),
+        ("The union held no negotiations with the operator.", "talk"),
+    ],
+)
+def test_the_absence_of_a_happening_is_a_negative_frame_of_its_event_noun(text, predicate):
+    f = only(frames(text), predicate)
+    assert f.polarity == "negative" and f.light is not None and f.factual
+
+
+@pytest.mark.parametrize(
+    "text, predicate, modality",
+    [
+        ("The council may close the library next year.", "close", "possible"),
+        ("The mayor urged the council to close the library.", "close", "called_for"),
+        ("The council plans to close the library.", "close", "planned"),
+        ("If the budget is cut, the council will close the library.", "close", "planned"),
+        ("Will the council close the library?", "close", "asked"),
+        ("The council reportedly closed the library.", "close", "reported"),
+        ("The council closed the library on Monday.", "close", "asserted"),
+    ],
+)
+def test_modality_tells_reports_from_plans_calls_questions_and_possibilities(text, predicate, modality):
+    f = only(frames(text), predicate)
+    if modality == "planned" and text.startswith("If"):
+        assert f.modality in ("conditional", "planned")
+    else:
+        assert f.modality == modality
+
+
+def test_negation_of_the_predicate_is_its_polarity():
+    f = only(frames("The dam operator did not open the floodgates."), "open")
+    assert f.polarity == "negative"
+
+
+def test_quantities_carry_the_thing_they_count():
+    sf = frames("At least 12 miners were rescued from the shaft, and 3 percent of the output was lost.")
+    counted = {q.counted for f in sf.frames for q in f.amounts}
+    assert "miner" in counted
+
+
+def test_a_number_of_people_and_the_verb_that_counts_them_line_up():
+    f = only(frames("The landslide killed 23 people in the valley."), "kill")
+    assert [q.value for q in f.amounts] == [23.0]
+    assert f.actor is not None and f.actor.head == "landslide"
+
+
+def test_dates_are_resolved_against_the_publication_time_and_marked_as_the_predicates_own():
+    f = only(frames("The court adjourned the trial on Monday."), "adjourn")
+    assert f.times and f.times[0].direct
+    assert f.times[0].value is not None and f.times[0].value.weekday() == 0
+
+
+def test_places_are_those_the_predicate_happened_in():
+    f = frames("The summit was held in Vienna.").frames[0]
+    assert [p.text for p in f.places] == ["Vienna"]
+
+
+def test_phrasal_verbs_join_their_synonym_class():
+    f = frames("The organisers called off the regatta.").frames[0]
+    assert f.predicate == "cancel"

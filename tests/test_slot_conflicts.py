@@ -1,0 +1,141 @@
+"""Alignment first, then conflicts on aligned slots: each kind with a pair that conflicts and
+pairs that only look as if they do."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from factcheck.tasks.claims import claims_from_statement
+from factcheck.tasks.language.frames import claim_frames
+from factcheck.tasks.pairs.align import align
+from factcheck.tasks.pairs.features import assess
+
+MON = datetime(2026, 9, 14, 10, 0, tzinfo=timezone.utc)
+
+
+def sides(a: str, b: str, pub_a: datetime = MON, pub_b: datetime = MON):
+    ca, cb = claims_from_statement(a, pub_a), claims_from_statement(b, pub_b)
+    assert len(ca) == 1 and len(cb) == 1
+    return claim_frames(ca[0]), claim_frames(cb[0])
+
+
+def kinds(a: str, b: str, pub_a: datetime = MON, pub_b: datetime = MON) -> list[str]:
+    sa, sb = sides(a, b, pub_a, pub_b)
+    return [r.detector for r in assess(sa, sb, pub_a, pub_b).reasons]
+
+
+# --- alignment ----------------------------------------------------------------------------------
+
+
+def test_synonyms_align_as_the_same_predicate():
+    al = align(*sides("The blast killed nine workers.", "Nine workers died in the explosion."))
+    assert al is not None and al.relation == "same"
+
+
+def test_opposite_outcomes_align_as_opposites():
+    al = align(*sides("The airline's shares rose sharply.", "The airline's shares fell sharply."))
+    assert al is not None and al.relation == "opposite" and al.actor == 1
+
+
+def test_unrelated_sentences_do_not_align():
+    al = align(*sides("The orchestra opened its season in Lenholm.", "Wheat prices fell on the exchange."))
+    assert al is not None and al.relation == "none"
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def test_two_counts_of_the_same_thing_conflict_with_the_figures_as_evidence():
+    sa, sb = sides("The flood killed 14 people in Tarvik.", "The flood in Tarvik killed 31 people.")
+    got = assess(sa, sb)
+    assert got.reasons and got.reasons[0].detector == "numeric"
+    assert "14" in got.reasons[0].evidence_a[0].text and "31" in got.reasons[0].evidence_b[0].text
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("More than 20 people were hurt in the crash.", "The crash injured 23 people."),  # a bound and a count
+        ("About 40 people were evacuated from the tower.", "Firefighters evacuated 41 people from the tower."),
+        ("The flood killed 14 people in Tarvik.", "The flood killed 14 people and injured 31 in Tarvik."),
+        ("The flood killed 14 people in Tarvik.", "The storm destroyed 31 houses in Tarvik."),  # other things
+    ],
+)
+def test_figures_that_can_both_be_true_do_not_conflict(a, b):
+    assert "numeric" not in kinds(a, b)
+
+
+def test_a_higher_toll_in_a_later_report_is_an_update():
+    a, b = "The flood killed 14 people in Tarvik.", "The flood killed 31 people in Tarvik."
+    assert "numeric" in kinds(a, b)
+    assert "numeric" not in kinds(a, b, MON, MON + timedelta(days=1))
+
+
+# --- dates, times, places -----------------------------------------------------------------------
+
+
+def test_the_same_happening_on_two_days_conflicts():
+    assert "date" in kinds("The treaty was signed on Tuesday.", "The treaty was signed on Thursday.")
+
+
+def test_the_same_happening_at_two_clock_times_conflicts():
+    assert "date" in kinds("The blast happened at 6:10 a.m.", "The blast happened at about 9:45 a.m.")
+
+
+def test_clock_times_close_together_agree():
+    assert "date" not in kinds("The blast happened at 6:10 a.m.", "The blast happened at about 6:30 a.m.")
+
+
+def test_two_readings_on_two_days_are_not_a_date_conflict():
+    assert kinds("On Monday, 40 percent of trains ran.", "On Tuesday, 70 percent of trains ran.") == []
+
+
+def test_the_same_happening_in_two_places_conflicts():
+    assert "location" in kinds("The summit was held in Vienna.", "The summit was held in Oslo.")
+
+
+def test_the_same_place_twice_is_not_a_conflict():
+    assert kinds("The summit was held in Vienna.", "The summit was held in Vienna, diplomats said.") == []
+
+
+# --- polarity, denial, status ---------------------------------------------------------------------
+
+
+def test_a_denial_contradicts_the_report_it_denies():
+    assert "denial" in kinds("The coach resigned on Friday.", "The coach denied that he had resigned.")
+
+
+def test_there_were_no_talks_contradicts_talks_that_were_arranged():
+    assert "denial" in kinds("Envoys were due to meet in Pellow on Thursday.",
+                             '"There were no talks in Pellow or anywhere else," a spokeswoman said.')
+
+
+def test_a_negation_needs_the_same_actor_and_object():
+    assert kinds("Japan did not sign the accord.", "China signed the accord.") == []
+
+
+def test_a_call_to_act_is_not_a_report_that_it_happened():
+    assert kinds("The union called on the mayor to cancel the parade.", "The parade went ahead on Sunday.") == []
+
+
+def test_opposite_outcomes_of_the_same_thing_conflict():
+    assert "status" in kinds("The plane landed safely in Kerrow.", "The plane crashed near Kerrow.")
+
+
+def test_opposite_outcomes_of_two_different_things_do_not():
+    assert kinds("The company's profit rose 12 percent.", "The company's revenue fell 3 percent.") == []
+
+
+def test_cancelling_a_kind_of_event_does_not_contradict_one_held_earlier():
+    assert kinds("The country tested two missiles last year.", "The country suspended missile tests.") == []
+
+
+# --- restatements -------------------------------------------------------------------------------
+
+
+def test_the_same_quote_in_two_outlets_is_never_a_conflict():
+    quote = '"We did not get the votes we needed in the end," the senator said on Tuesday.'
+    other = 'The senator said: "We did not get the votes we needed in the end."'
+    assert kinds(quote, other) == []
