@@ -1,6 +1,6 @@
 """Precision and recall of the whole pipeline against a labelled corpus.
 
-    python bench/quality.py CORPUS_DIR [--threshold T] [--curve] [--show-misses]
+    python bench/quality.py CORPUS_DIR [--threshold T] [--curve] [--show-misses] [--loeo]
 
 Serves the corpus (devset format: articles/*.json + gold.jsonl) as feeds and pages on loopback,
 runs the nightly flow into a temporary SQLite database, and compares the stored pairs with the
@@ -14,6 +14,14 @@ token overlap). Prints:
 - compatible pairs reported (hard negatives flagged as contradictions);
 - strict precision: stored pairs matching a gold contradiction / all stored pairs;
 - grouping errors: stored pairs across two corpus events, or on a single-article event.
+
+`--loeo` (leave-one-event-out) says how the threshold carries over to an event it was not chosen
+on: for each corpus event E the threshold is the one that maximises the F1 of recall and labelled
+precision on the other events (ties: the higher threshold), and the figures are measured on E
+alone. Pooled figures sum the matches over the held-out events. The pipeline runs once, storing
+everything from 0.05 up; cutting that at a threshold t gives exactly what a run at t stores,
+deduplication included, because `deduplicate` ranks each conflict group by score first, so the
+representatives kept at or above t do not depend on the pairs below t.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +68,9 @@ class StoredPair:
     a_text: str
     b_article: str | None
     b_text: str
+    a_outlet: str = ""
+    b_outlet: str = ""
+    reasons: tuple[str, ...] = ()
 
 
 def matches(pair: StoredPair, gold) -> bool:
@@ -101,9 +113,16 @@ def stored_pairs(database_url: str, corpus) -> list[StoredPair]:
     with session_scope(database_url) as session:
         return [
             StoredPair(p.id, p.score, article_id(p.claim_a.article_url), p.claim_a.text,
-                       article_id(p.claim_b.article_url), p.claim_b.text)
+                       article_id(p.claim_b.article_url), p.claim_b.text, p.claim_a.outlet, p.claim_b.outlet,
+                       tuple(_reason_text(r) for r in p.reasons))
             for p in iter_pairs(session)
         ]  # fmt: skip
+
+
+def _reason_text(reason) -> str:
+    if isinstance(reason, dict):
+        return f"{reason.get('detector', '?')}: {reason.get('message', '')}"
+    return str(reason)
 
 
 @dataclass
@@ -117,11 +136,15 @@ class Scores:
     strict_precision: float
     grouping_errors: int
     unlabelled: int
+    on_contradiction: int = 0  # stored pairs matching a gold contradiction
+    labelled: int = 0  # stored pairs matching any gold pair
 
 
-def evaluate(pairs: list[StoredPair], corpus) -> Scores:
-    gold_c = [g for g in corpus.gold if g.label == "contradiction"]
-    gold_n = [g for g in corpus.gold if g.label == "compatible"]
+def evaluate(pairs: list[StoredPair], corpus, gold: Sequence | None = None) -> Scores:
+    """Scores of `pairs` against `gold` (default: the whole corpus's gold pairs)."""
+    gold = corpus.gold if gold is None else gold
+    gold_c = [g for g in gold if g.label == "contradiction"]
+    gold_n = [g for g in gold if g.label == "compatible"]
     events = {a.id: a.event for a in corpus.articles}
     sizes = {e: len(arts) for e, arts in corpus.events.items()}
     hit_c = {g.id for g in gold_c if any(matches(p, g) for p in pairs)}
@@ -143,7 +166,104 @@ def evaluate(pairs: list[StoredPair], corpus) -> Scores:
         strict_precision=len(on_c) / len(pairs) if pairs else 0.0,
         grouping_errors=len(grouping),
         unlabelled=len(pairs) - labelled,
+        on_contradiction=len(on_c),
+        labelled=labelled,
     )
+
+
+def f1(recall: float, precision: float) -> float:
+    return 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+
+
+def candidate_thresholds(pairs: Sequence[StoredPair], floor: float = 0.05) -> list[float]:
+    """Every cut that changes what is kept: the stored scores, plus a grid so that an event whose
+    own scores are absent elsewhere still gets a choice; highest first."""
+    grid = {round(floor + step / 100, 2) for step in range(0, int(round((1.0 - floor) * 100)) + 1)}
+    return sorted(grid | {round(p.score, 4) for p in pairs if p.score >= floor}, reverse=True)
+
+
+def pair_event(pair: StoredPair, events: dict[str, str]) -> str:
+    """The event a stored pair is counted in: its articles' event; a pair across two events (a
+    grouping error) is counted once, in the first of the two."""
+    found = sorted({events.get(a) or "?" for a in (pair.a_article, pair.b_article)})
+    return found[0]
+
+
+def tune_threshold(pairs: Sequence[StoredPair], corpus, gold: Sequence, cuts: Sequence[float]) -> tuple[float, float]:
+    """(threshold, F1) maximising F1 of recall and labelled precision; cuts are tried highest
+    first and only a strictly better F1 replaces the best, so ties keep the higher threshold."""
+    best_t, best_f = cuts[0], -1.0
+    for t in cuts:
+        s = evaluate([p for p in pairs if p.score >= t], corpus, gold)
+        score = f1(s.recall, s.labelled_precision)
+        if score > best_f + 1e-12:
+            best_t, best_f = t, score
+    return best_t, best_f
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    event: str
+    threshold: float
+    train_f1: float
+    scores: Scores
+
+
+def leave_one_event_out(pairs: Sequence[StoredPair], corpus) -> list[HeldOut]:
+    """For each event: tune on the others, measure on it (see the module docstring)."""
+    events = {a.id: a.event for a in corpus.articles}
+    owner = {p.id: pair_event(p, events) for p in pairs}
+    out = []
+    for event in sorted(corpus.events):
+        train_pairs = [p for p in pairs if owner[p.id] != event]
+        train_gold = [g for g in corpus.gold if g.event != event]
+        t, train_f1 = tune_threshold(train_pairs, corpus, train_gold, candidate_thresholds(train_pairs))
+        test_pairs = [p for p in pairs if owner[p.id] == event and p.score >= t]
+        test_gold = [g for g in corpus.gold if g.event == event]
+        out.append(HeldOut(event, t, train_f1, evaluate(test_pairs, corpus, test_gold)))
+    return out
+
+
+def pooled(held: Sequence[HeldOut]) -> dict[str, float]:
+    """Sums of matches over the held-out events, turned into the same ratios."""
+    matched = sum(h.scores.matched_contradictions for h in held)
+    gold_c = sum(h.scores.gold_contradictions for h in held)
+    on_c = sum(h.scores.on_contradiction for h in held)
+    labelled = sum(h.scores.labelled for h in held)
+    stored = sum(h.scores.stored for h in held)
+    recall = matched / gold_c if gold_c else 0.0
+    precision = on_c / labelled if labelled else 0.0
+    return {
+        "recall": recall, "matched": matched, "gold_contradictions": gold_c,
+        "labelled_precision": precision, "f1": f1(recall, precision),
+        "compatible_reported": sum(h.scores.compatible_reported for h in held),
+        "strict_precision": on_c / stored if stored else 0.0, "stored": stored,
+        "grouping_errors": sum(h.scores.grouping_errors for h in held),
+    }  # fmt: skip
+
+
+def print_loeo(pairs: Sequence[StoredPair], corpus, threshold: float) -> None:
+    held = leave_one_event_out(pairs, corpus)
+    print("\nleave-one-event-out (threshold tuned on the other events, measured on the held-out one)")
+    print("  event  threshold  train-F1  stored  recall        labelled-P  compatible  strict-P  grouping")
+    for h in held:
+        s = h.scores
+        recall = f"{s.recall:.3f} ({s.matched_contradictions}/{s.gold_contradictions})" if s.gold_contradictions else "-   (0/0)"
+        labelled = f"{s.labelled_precision:.3f}" if s.labelled else "-"
+        strict = f"{s.strict_precision:.3f}" if s.stored else "-"
+        print(f"  {h.event:<6} {h.threshold:9.3f}  {h.train_f1:8.3f}  {s.stored:6d}  {recall:<12}  {labelled:<10}  "
+              f"{s.compatible_reported:10d}  {strict:<8}  {s.grouping_errors:8d}")  # fmt: skip
+    p = pooled(held)
+    a = evaluate([q for q in pairs if q.score >= threshold], corpus)
+    print("\n                        pooled LOEO        all-in at {:.2f}".format(threshold))
+    print(f"  recall                {p['recall']:.3f} ({p['matched']}/{p['gold_contradictions']})"
+          f"      {a.recall:.3f} ({a.matched_contradictions}/{a.gold_contradictions})")
+    print(f"  labelled precision    {p['labelled_precision']:.3f}              {a.labelled_precision:.3f}")
+    print(f"  F1                    {p['f1']:.3f}              {f1(a.recall, a.labelled_precision):.3f}")
+    print(f"  compatible reported   {p['compatible_reported']:<5d}              {a.compatible_reported}")
+    print(f"  strict precision      {p['strict_precision']:.3f}              {a.strict_precision:.3f}")
+    print(f"  stored pairs          {p['stored']:<5d}              {a.stored}")
+    print(f"  grouping errors       {p['grouping_errors']:<5d}              {a.grouping_errors}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=None, help="default: the pair_threshold setting")
     parser.add_argument("--curve", action="store_true", help="also print precision/recall over thresholds")
     parser.add_argument("--show-misses", action="store_true", help="list missed gold contradictions and false alarms")
+    parser.add_argument("--loeo", action="store_true", help="also tune the threshold leave-one-event-out")
     args = parser.parse_args(argv)
 
     for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
@@ -167,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold = args.threshold if args.threshold is not None else Settings().pair_threshold
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'quality.db'}"
-        seconds, counts = run_pipeline(args.corpus, url, 0.05 if args.curve else threshold)
+        seconds, counts = run_pipeline(args.corpus, url, min(0.05, threshold) if args.curve or args.loeo else threshold)
         pairs = stored_pairs(url, corpus)
         from factcheck.db.engine import dispose_all
 
@@ -191,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
             c = evaluate([p for p in pairs if p.score >= t], corpus)
             print(f"  {t:.2f}     {c.stored:5d}   {c.recall:.3f}   {c.labelled_precision:.3f}              "
                   f"{c.strict_precision:.3f}             {c.compatible_reported}")  # fmt: skip
+    if args.loeo:
+        print_loeo(pairs, corpus, threshold)
     if args.show_misses:
         gold_c = [g for g in corpus.gold if g.label == "contradiction"]
         print("\nmissed contradictions:")

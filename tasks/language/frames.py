@@ -52,6 +52,7 @@ class Arg:
     lemmas: frozenset[str]
     names: frozenset[str] = frozenset()
     specific: bool = False  # one particular thing ("the Kelby marathon", "its strike"), not a kind ("tests")
+    mods: frozenset[str] = frozenset()  # its adjectives and noun modifiers ("eastern", "second")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class SentenceFrames:
     names: frozenset[str]
     negations: int  # negation words anywhere in the sentence
     words: tuple[tuple[str, int, int], ...] = ()  # (lemma class, start, end) of each content word
+    times: tuple[When, ...] = ()  # every date and time of the sentence, wherever it is attached
 
     def span_of(self, lemma_class: str) -> tuple[int, int] | None:
         return next(((a, b) for c, a, b in self.words if c == lemma_class), None)
@@ -147,13 +149,16 @@ def _arg(tok, doc) -> Arg:
     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
     head = "" if tok.pos_ == "PRON" else lx.predicate_class(tok.lemma_.lower())  # a pronoun names nothing
     own = [tok] + [c for c in tok.children if c.dep_ in ("compound", "poss", "amod", "nmod", "flat")]
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):  # "the governor of Oreland"
+        own += [c for c in prep.children if c.dep_ == "pobj"]
     own_ids = {t.i for t in own}
     names = frozenset(e.text.lower().removeprefix("the ") for e in doc.ents if e.label_ in _NAME_LABELS
                       and any(e.start <= i < e.end for i in own_ids))
     names |= {t.lower_ for t in own if t.pos_ == "PROPN"}
     definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "some", "no") for c in tok.children)
     specific = tok.tag_ in ("NN", "NNP") and (definite or bool(names))
-    return Arg(doc.text[start:end], start, end, head, _content_lemmas(sub), names, specific)
+    mods = frozenset(c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ != "PROPN")
+    return Arg(doc.text[start:end], start, end, head, _content_lemmas(sub), names, specific, mods)
 
 
 def _is_negative_arg(tok) -> bool:
@@ -163,7 +168,10 @@ def _is_negative_arg(tok) -> bool:
 
 
 def _negated(tok) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in tok.children)
+    """A negation on the verb, or on the complement that carries its meaning ("pleaded not guilty")."""
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in tok.children):
+        return True
+    return any(c.dep_ in ("acomp", "oprd") and any(cc.dep_ == "neg" for cc in c.children) for c in tok.children)
 
 
 def _modality(head, sent) -> Modality:
@@ -254,14 +262,21 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
     return None
 
 
-def _attached(doc, start: int, end: int, head) -> bool:
+_BOUNDARY_PREPS = frozenset("until till by from to since before after through ahead".split())
+
+
+def _attached(doc, start: int, end: int, head, boundaries: bool = True) -> bool:
     """Is the span a modifier of the predicate itself ("signed on Monday", "held in Paris"), rather
-    of one of its nouns ("ahead of the 2020 election", "a memo dated Feb. 8")?"""
+    of one of its nouns ("ahead of the 2020 election", "a memo dated Feb. 8")? With
+    `boundaries=False`, a date that bounds the happening ("postponed until June 1") does not count:
+    it is not when the happening took place."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     tok = span.root
     for _ in range(3):
+        if tok.dep_ == "prep" and not boundaries and tok.lower_ in _BOUNDARY_PREPS:
+            return False
         if tok.head.i == head.i:
             return True
         if tok.head.i == tok.i or tok.dep_ not in ("pobj", "prep", "npadvmod", "nummod", "compound", "appos"):
@@ -282,7 +297,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     lemma = head.lemma_.lower()
     particle = next((c.lower_ for c in children if c.dep_ == "prt" or c.dep_ in ("advmod", "prep") and
                      c.lower_ in ("out", "off", "down", "ahead", "back", "up") and c.i == head.i + 1), None)
-    if particle and lx.predicate_class(f"{lemma}_{particle}") != f"{lemma}_{particle}":
+    if particle and f"{lemma}_{particle}" in lx.PHRASAL:
         lemma = f"{lemma}_{particle}"  # "called off", "walked out", "stepped down"
     subj = next((c for c in children if c.dep_ in ("nsubj", "csubj")), None)
     subjpass = next((c for c in children if c.dep_ == "nsubjpass"), None)
@@ -300,6 +315,13 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         actor_tok = next((c for c in agent.children if c.dep_ == "pobj"), None)
     theme_tok = subjpass or dobj
     predicate, pred_tok, light = lemma, head, None
+    if lemma in ("be", "remain", "stay", "keep", "become") and dobj is None:
+        comp = next((c for c in children if c.dep_ == "acomp" and c.pos_ in ("ADJ", "VERB")
+                     and not any(cc.dep_ == "xcomp" for cc in c.children)), None)
+        if comp is not None:  # "remained closed", "stayed shut", "was unchanged"
+            lemma = comp.lemma_.lower()
+            predicate, pred_tok = lemma, comp
+            theme_tok, subj = subj if theme_tok is None else theme_tok, None  # what stays closed is a theme
     if lemma in lx.LIGHT_VERBS or lx.predicate_class(lemma) == "hold" and lemma != "hold":
         event = None
         if expl and dobj is not None:  # "there were no talks"
@@ -313,10 +335,19 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             event = dobj  # "held no negotiations", "made an arrest"
         elif lemma == "be" and dobj is None and subj is not None and subj.pos_ == "NOUN" and not expl:
             event = subj  # "four children were among the dead"
+        copula = None
         if event is not None and lemma in ("be", "have") and not (
                 lx.predicate_class(event.lemma_.lower()) in lx.HAPPENINGS | lx.PERSON_NOUNS
                 or any(c.like_num for c in event.children)):
-            event = None  # "the deal is the worst deal" names no happening; "there were no talks" does
+            # "the deal is the worst deal" names no happening, but says something of the deal:
+            # its predicate is the noun, with no event behind it.
+            copula = event if lemma == "be" and event.dep_ == "attr" and not expl else None
+            event = None
+        if copula is None and event is None and lemma == "be" and dobj is not None and dobj.dep_ == "attr" \
+                and dobj.pos_ in ("NOUN", "PROPN") and not expl:
+            copula = dobj  # "Soul Food is a 1997 film"
+        if copula is not None:
+            predicate, pred_tok = copula.lemma_.lower(), copula
         if event is not None:
             predicate, pred_tok, light = event.lemma_.lower(), event, lemma
             theme_tok = event
@@ -333,6 +364,10 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         if e.label_ in _PLACE_LABELS and start <= e.start_char < end
         and not (exclude and exclude[0] <= e.start_char < exclude[1])
         and (e.root.dep_ == "pobj" and e.root.head.lower_ in _PLACE_PREPS or e.root.dep_ == "npadvmod")
+    ) + tuple(  # a proper noun after "in" or "at" that the entity recogniser missed
+        _arg(t, doc) for t in head.subtree
+        if t.pos_ == "PROPN" and not t.ent_type_ and t.dep_ == "pobj" and t.head.lower_ in ("in", "at")
+        and t.head.head.pos_ in ("VERB", "NOUN")
     )
     amounts: tuple[Amount, ...] = ()
     times: tuple[When, ...] = ()
@@ -344,10 +379,12 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             for q in claim.numbers if start <= q.start < end and not (exclude and exclude[0] <= q.start < exclude[1])
         )
         times = tuple(
-            When(d.text, d.start, d.end, d.value, d.granularity, _attached(doc, d.start, d.end, head))
+            When(d.text, d.start, d.end, d.value, d.granularity, _attached(doc, d.start, d.end, head, False))
             for d in claim.dates if start <= d.start < end and not (exclude and exclude[0] <= d.start < exclude[1])
         )
-        places = tuple(p for p in places if _attached(doc, p.start, p.end, head))
+        theme_head = theme_tok if theme_tok is not None and theme_tok.pos_ in ("NOUN", "PROPN") else None
+        places = tuple(p for p in places if _attached(doc, p.start, p.end, head)
+                       or (theme_head is not None and _attached(doc, p.start, p.end, theme_head)))
     return Frame(
         predicate=lx.predicate_class(predicate),
         pred_text=pred_tok.text,
@@ -398,7 +435,12 @@ def _complement(verb):
             for cc in c.children:
                 if cc.dep_ in ("acl", "relcl", "ccomp") and cc.pos_ in ("VERB", "AUX"):
                     return cc
-            return c
+            # "denied the allegations" denies what the noun stands for, and "reported an 8 percent
+            # drop" reports the drop; "announced a tariff" is no proposition of its own.
+            if verb.lemma_.lower() in lx.DENYING:
+                return c
+            noun = lx.predicate_class(c.lemma_.lower())
+            return c if noun in lx.HAPPENINGS or noun in ("rise", "fall") else None
         if c.dep_ == "prep" and c.lower_ in ("of", "that"):  # "denied reports of talks"
             for cc in c.children:
                 if cc.dep_ in ("pobj", "pcomp"):
@@ -462,6 +504,7 @@ def frames_of(doc, claim: Claim | None = None) -> SentenceFrames:
         negations=negations,
         words=tuple((lx.predicate_class(t.lemma_.lower()), t.idx, t.idx + len(t.text)) for t in doc
                     if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ")),
+        times=tuple(When(d.text, d.start, d.end, d.value, d.granularity, False) for d in claim.dates) if claim else (),
     )
 
 

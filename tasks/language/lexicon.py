@@ -68,8 +68,8 @@ _SYNONYMS: tuple[str, ...] = (
     "win victory",
     "lose defeat loss",
     "strike walkout walk_out",
-    "open inaugurate launch",
-    "close shut shutdown closure",
+    "open inaugurate launch reopen",
+    "close shut shutdown closure closed",
     "sign signing",
     "approve approval endorse ratify",
     "reject rejection veto",
@@ -86,6 +86,7 @@ _SYNONYMS: tuple[str, ...] = (
     "hire recruit employ",
     "evacuate evacuation",
     "crash collide",
+    "arrive reach",
 )
 # Pairs of classes or lemmas that cannot both hold of the same thing at the same time.
 _OPPOSITES: tuple[tuple[str, str], ...] = (
@@ -105,6 +106,10 @@ _OPPOSITES: tuple[tuple[str, str], ...] = (
     ("remain", "resign"), ("stay", "leave"), ("attend", "skip"), ("enter", "exit"),
     ("join", "leave"), ("award", "deny"), ("grant", "deny"), ("save", "kill"),
     ("peaceful", "violent"), ("calm", "violent"), ("safe", "crash"),
+    ("uphold", "strike_down"), ("uphold", "overturn"), ("approve", "block"), ("resume", "close"),
+    ("resume", "halt"), ("clear", "rule_out"), ("confirm", "rule_out"), ("find", "rule_out"),
+    ("rescue", "trap"), ("concede", "refuse"), ("admit", "deny"), ("pass", "block"),
+    ("leave", "arrive"), ("reach", "derail"), ("lift_off", "postpone"), ("guilty", "not_guilty"),
 )
 
 
@@ -124,6 +129,11 @@ SYNONYM_CLASS: dict[str, str] = _classes()
 CALLING_OFF = frozenset(("cancel", "postpone", "suspend"))
 
 
+def _phrasal() -> frozenset[str]:
+    words = {w for line in _SYNONYMS for w in line.split()} | {w for pair in _OPPOSITES for w in pair}
+    return frozenset(w for w in words if "_" in w)
+
+
 def predicate_class(lemma: str) -> str:
     """The class a predicate lemma belongs to (itself when it has none)."""
     return SYNONYM_CLASS.get(lemma, lemma)
@@ -139,6 +149,7 @@ def _opposites() -> frozenset[tuple[str, str]]:
 
 
 OPPOSITE_CLASSES = _opposites()
+PHRASAL = _phrasal()  # "call_off", "strike_down": verbs with their particle
 # For the perturbation generator: lemma pairs that are antonyms.
 ANTONYMS: tuple[tuple[str, str], ...] = _OPPOSITES
 

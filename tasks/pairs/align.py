@@ -69,6 +69,8 @@ def _arg_match(x: Arg | None, y: Arg | None) -> int:
             return 1
         return -1
     if x.head and x.head == y.head:
+        if x.mods and y.mods and not (x.mods & y.mods):
+            return -1  # "the eastern runway" and "the western runway"
         return 1
     return 0
 

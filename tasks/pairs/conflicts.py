@@ -63,11 +63,7 @@ def _bounds(q: Amount) -> tuple[float, float]:
 
 def _same_time(a: Frame, b: Frame) -> bool:
     """No sign that the two frames speak of different days."""
-    for x in a.times:
-        for y in b.times:
-            if x.value and y.value and x.granularity == y.granularity == "day" and x.value != y.value:
-                return False
-    return True
+    return not any(_comparable(x, y) and _dates_differ(x, y) for x in a.times for y in b.times)
 
 
 def _shared_argument(a: Frame, b: Frame) -> bool:
@@ -115,6 +111,12 @@ def _owners_differ(a: Frame, b: Frame) -> bool:
     return x.head != y.head and not (x.lemmas & y.lemmas)
 
 
+def _firm(a: Frame, b: Frame) -> bool:
+    """Both state facts, or both state the same kind of plan ("will be held in Nairobi" / "will be
+    held in Addis Ababa"): a plan against a report, a wish or a condition is no conflict."""
+    return (a.factual and b.factual) or (a.modality == b.modality == "planned")
+
+
 def _about_the_same(al: Alignment) -> bool:
     """Shared arguments, or nothing else said on one side to tell the two apart ("she resigned")."""
     if al.actor > 0 or al.theme > 0 or al.overlap >= _MIN_OVERLAP:
@@ -135,16 +137,18 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         bool(sa.names & sb.names) or shared >= 0.08)
     if not (aligned or same_owner or same_thing):
         return None
-    if al.actor < 0 or _owners_differ(al.a, al.b):
+    if al.actor < 0 or al.theme < 0 or _owners_differ(al.a, al.b) or _names_differ(al.a, al.b):
         return None  # figures of two different owners ("the plant employs 420", "the centre employs 260")
     if "conditional" in (al.a.modality, al.b.modality) or "asked" in (al.a.modality, al.b.modality):
         return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
     if not _same_time(al.a, al.b):
         return None
     by_key: dict[str, list[Amount]] = {}
-    for q in al.b.amounts:
+    for q in (q for q in al.b.amounts if _a_count(q, sb.text)):
         by_key.setdefault(_count_key(q, al.b), []).append(q)
-    for x in al.a.amounts:
+    if _agree([(q, al.a) for q in al.a.amounts], [(q, al.b) for q in al.b.amounts]):
+        return None  # the two agree on one figure of a kind: the others count other things
+    for x in (q for q in al.a.amounts if _a_count(q, sa.text)):
         key = _count_key(x, al.a)
         others = by_key.get(key)
         if not others or any(_compatible(x, y) for y in others):
@@ -161,6 +165,26 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
                       _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
                       topic=f"{key}:{values}")
     return None
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+_MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b"
+                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _month_day(text: str) -> tuple[str, int] | None:
+    """("mar", 3) from "March 3" or "3 March"."""
+    m = _MONTH_DAY.search(text.lower())
+    if not m:
+        return None
+    return (m.group(1), int(m.group(2))) if m.group(1) else (m.group(4), int(m.group(3)))
+
+
+def _month_text(w: When) -> str | None:
+    words = _WORD.findall(w.text.lower())
+    return next((m for word in words for m in _MONTHS if word.startswith(m) and len(word) >= 3), None)
 
 
 def _day_text(w: When) -> str | None:
@@ -213,7 +237,13 @@ def _dates_differ(x: When, y: When) -> bool:
             return (x.value.year, x.value.month) != (y.value.year, y.value.month)
         return False
     dx, dy = _day_text(x), _day_text(y)
-    return bool(dx and dy and dx != dy)
+    if dx and dy:
+        return dx != dy
+    mdx, mdy = _month_day(x.text), _month_day(y.text)
+    if mdx and mdy:
+        return mdx != mdy
+    mx, my = _month_text(x), _month_text(y)
+    return bool(mx and my and mx != my)
 
 
 def _events(f: Frame) -> set[str]:
@@ -230,7 +260,7 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
         return None
     if al.relation != "same" and not (_events(al.a) & _events(al.b) & lx.HAPPENINGS):
         return None
-    if not (al.a.factual and al.b.factual) or al.actor < 0 or al.theme < 0:
+    if not _firm(al.a, al.b) or al.actor < 0 or al.theme < 0:
         return None
     if al.overlap < _MIN_OVERLAP and al.theme <= 0 and al.actor <= 0:
         return None
@@ -255,7 +285,7 @@ def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
         return None
     if al.a.predicate in lx.STATES and not al.a.light:
         return None
-    if not (al.a.factual and al.b.factual):
+    if not _firm(al.a, al.b):
         return None
     if al.overlap < _MIN_OVERLAP and al.theme <= 0:
         return None
@@ -275,7 +305,7 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
     if al.relation != "same" or a.asserted_polarity == b.asserted_polarity:
         return None
     neg, pos = (a, b) if a.asserted_polarity == "negative" else (b, a)
-    if not (a.factual and b.factual):
+    if not _firm(a, b):
         # "there were no talks scheduled" against "delegations were due to meet": denying that a
         # happening exists contradicts a report that it was arranged.
         if not (neg.factual and neg.light and pos.modality == "planned"):
@@ -285,14 +315,15 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
     existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
     if set(_WORD.findall(neg_text(neg, sa, sb))) & _HISTORIC:
         return None  # "no meeting has taken place since 1948" is about the past, not this occasion
-    if not _about_the_same(al) and not existential:
+    if not _about_the_same(al) and not existential and not _shared_argument(a, b):
         return None
     if a.stance == b.stance == "affirms":
         if _names_differ(a, b) or a.predicate in lx.STATES:
             return None
         # A plain negation ("did not sign") meets its positive about as often about another actor
         # or object as about the same one: both must be shown to be the same.
-        if not (a.light or b.light) and (al.actor < 1 and al.theme < 1 or _cover(a, b) < 0.5):
+        if not (a.light or b.light) and (al.actor < 1 and al.theme < 1 and not _shared_argument(a, b)
+                                          or _cover(a, b) < 0.5):
             return None
     denial = a.stance == "denies" or b.stance == "denies"
     kind = "denial" if denial or a.light or b.light else "negation"
@@ -309,7 +340,7 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
     a, b = al.a, al.b
     if al.relation != "opposite" or a.asserted_polarity != b.asserted_polarity:
         return None
-    if not (a.factual and b.factual) or al.actor < 0 or al.theme < 0:
+    if not _firm(a, b) or al.actor < 0 or al.theme < 0 or _names_differ(a, b):
         return None
     called_off = a.predicate in lx.CALLING_OFF or b.predicate in lx.CALLING_OFF
     if called_off:
@@ -318,11 +349,14 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         # happening ("the Kelby marathon") with no day that tells them apart.
         same_day = any(not _dates_differ(x, y) and _comparable(x, y) for x in a.times for y in b.times)
         other_day = any(_dates_differ(x, y) and _comparable(x, y) for x in a.times for y in b.times)
-        one_thing = any(x is not None and x.specific for x in (a.theme, b.theme))
+        off = a if a.predicate in lx.CALLING_OFF else b
+        one_thing = off.theme is not None and off.theme.specific
         if not same_day and (other_day or not one_thing):
             return None
     elif al.actor <= 0 and al.theme <= 0 and al.overlap < 0.5:
         return None  # opposite outcomes of what may be two different things (profit rose, revenue fell)
+    if _sentence_times_differ(sa, sb):
+        return None  # closed on Friday, reopened on Saturday
     strength = 0.6 + 0.3 * min(1.0, al.overlap * 2)
     return Reason("status", f"{a.pred_text} vs {b.pred_text}", round(strength, 3),
                   _ev(sa.text, a.pred_start, a.pred_end), _ev(sb.text, b.pred_start, b.pred_end),
@@ -336,11 +370,89 @@ def identity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         return None
     if a.asserted_polarity != b.asserted_polarity or a.actor is None or b.actor is None:
         return None
-    if a.amounts or b.amounts or a.predicate in lx.STATES:
+    if a.amounts or b.amounts or a.predicate in lx.STATES or a.predicate in lx.REPORTING:
         return None  # who employs how many is a figure, not an identity question
+    rest_a = a.lemmas - {a.predicate} - a.actor.lemmas
+    rest_b = b.lemmas - {b.predicate} - b.actor.lemmas
+    cover = len(rest_a & rest_b) / min(len(rest_a), len(rest_b)) if rest_a and rest_b else 0.0
+    if not (a.theme and b.theme and a.theme.specific and b.theme.specific) or cover < 0.5:
+        return None  # "launched an assault" / "opened an assault": no one particular thing done twice
+    if not (a.actor.names and b.actor.names):
+        return None
     return Reason("identity", f"{a.actor.text} {a.pred_text} vs {b.actor.text} {b.pred_text}", 0.5,
                   _ev(sa.text, a.actor.start, a.actor.end), _ev(sb.text, b.actor.start, b.actor.end),
                   topic=f"{a.predicate}:" + "|".join(sorted((a.actor.head, b.actor.head))))
+
+
+def _agree(xs: list[tuple[Amount, Frame]], ys: list[tuple[Amount, Frame]]) -> bool:
+    """Do two sentences give one same figure for one kind of thing (or in one unit, when the only
+    thing counted is the unit itself: "a loan of 2 million crowns", "2 million crowns")?"""
+    for x, fx in xs:
+        for y, fy in ys:
+            if (x.unit or "") != (y.unit or "") or not _compatible(x, y):
+                continue
+            if x.value == y.value and x.value not in (0, 1):
+                return True  # the very same figure on both sides
+            kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
+            if kx == ky or lx.same_predicate(kx, ky) or (x.unit and x.unit in (kx, ky)):
+                return True
+    return False
+
+
+def _a_count(q: Amount, text: str) -> bool:
+    """"One question asks ..." picks out one of several; "only one survived" counts."""
+    if q.value != 1:
+        return True
+    return bool(re.search(r"\b(only|just|single|sole)\b", text[max(0, q.start - 12):q.end].lower()))
+
+
+def _sentence_times_differ(sa: SentenceFrames, sb: SentenceFrames) -> bool:
+    ta, tb = sa.times, sb.times
+    return any(_comparable(x, y) and _dates_differ(x, y) for x in ta for y in tb)
+
+
+def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """Two sentences that say the same thing with different figures ("turnout reached 68 percent"
+    / "the commission put turnout at 54 percent"): most of the shorter one's words are in the other,
+    they name no different places or people, no day tells them apart, and no figure of one agrees
+    with a figure of the other in the same unit."""
+    xa = [(q, f) for f in sa.frames for q in f.amounts]
+    xb = [(q, f) for f in sb.frames for q in f.amounts]
+    if not xa or not xb:
+        return None
+    la, lb = sa.lemmas, sb.lemmas
+    if not la or not lb:
+        return None
+    cover = len(la & lb) / min(len(la), len(lb))
+    if cover < 0.5:
+        return None
+    if sa.names and sb.names and not (sa.names & sb.names):
+        return None
+    if _sentence_times_differ(sa, sb):
+        return None
+    if any(f.modality in ("conditional", "asked") for _q, f in xa + xb):
+        return None
+    xa = [(q, f) for q, f in xa if _a_count(q, sa.text)]
+    xb = [(q, f) for q, f in xb if _a_count(q, sb.text)]
+    if _agree(xa, xb):
+        return None  # the two agree on a figure: the others are about other things
+    for x, fx in xa:
+        for y, fy in xb:
+            if (x.unit or "") != (y.unit or "") or _compatible(x, y):
+                continue
+            kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
+            if kx != ky and not lx.same_predicate(kx, ky) and not (x.unit and cover >= 0.6):
+                continue  # two kinds of thing; with a unit and nearly the same words, one thing
+            if hours_apart is not None and abs(hours_apart) >= UPDATE_AFTER_HOURS:
+                later, earlier = (y, x) if hours_apart > 0 else (x, y)
+                if later.value > earlier.value:
+                    return None
+            rel = abs(x.value - y.value) / max(abs(x.value), abs(y.value), 1e-9)
+            values = "|".join(sorted((f"{x.value:g}", f"{y.value:g}")))
+            return Reason("numeric", f"{x.text} vs {y.text}", round(0.55 + 0.3 * min(1.0, rel * 4), 3),
+                          _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
+                          topic=f"{x.unit or 'count'}:{values}")
+    return None
 
 
 _HISTORIC = frozenset("since ever history first before previously".split())
@@ -380,7 +492,7 @@ def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float 
 
 
 CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
-    numeric, date, place, polarity, opposite,
+    numeric, date, place, polarity, opposite, identity,
 )
 KINDS = ("numeric", "date", "location", "denial", "negation", "status", "identity")
 
@@ -392,14 +504,19 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
     if published_a and published_b:
         hours = (published_b - published_a).total_seconds() / 3600.0
     found = [r for check in CHECKS if (r := check(al, sa, sb, hours)) is not None]
+    if not any(r.detector == "numeric" for r in found) and al.actor >= 0:
+        extra = figures_differ(sa, sb, hours)
+        if extra is not None:
+            found.append(extra)
     if not any(r.detector == "denial" for r in found) and al.actor >= 0 and al.theme >= 0:
         extra = mentioned_denial(sa, sb, hours)
         if extra is not None:
             found.append(extra)
-    if found and shared_run(sa, sb) >= SHARED_QUOTE_WORDS:
+    if found and shared_run(sa, sb) >= SHARED_QUOTE_WORDS and sa.negations == sb.negations:
         # The same quote or wire copy in both: a difference of parse or attribution is not a
-        # difference of fact. Only a figure or date that differs inside it still counts.
-        found = [r for r in found if r.detector in ("numeric", "date") and _evidence_differs(r)]
+        # difference of fact. What still counts is a word that differs: a figure, a date, a place,
+        # an opposite verb (and a negation, which the test above already lets through).
+        found = [r for r in found if _evidence_differs(r)]
     found.sort(key=lambda r: -r.weight)
     return found
 

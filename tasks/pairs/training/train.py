@@ -256,6 +256,15 @@ def model_json(f: Fit, threshold: float, feature_names: Sequence[str], seed: int
             "seed": seed, "trained_on": trained_on, "metrics": metrics}
 
 
+def _gated(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """End-to-end probabilities: 0 where no slot conflict was found, as in production."""
+    from factcheck.tasks.pairs.features import FEATURE_NAMES
+
+    out = p.copy()
+    out[x[:, FEATURE_NAMES.index("c_any")] <= 0] = 0.0
+    return out
+
+
 # --- command line -------------------------------------------------------------------------------
 
 
@@ -289,17 +298,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     x = featurise(data.train, cache, "training rows")
     xh = featurise(data.heldout, cache, "held-out rows") if data.heldout else np.zeros((0, len(FEATURE_NAMES)))
     t2 = time.monotonic()
-    y = np.array([r.label for r in data.train])
-    if y.min() == y.max():
-        log("the training rows have one label only")
+    y_all = np.array([r.label for r in data.train])
+    # The scorer decides among pairs that have an explicit slot conflict: a pair without one scores
+    # 0 whatever its features (every stored pair must explain itself), so only such pairs teach it.
+    gate = x[:, FEATURE_NAMES.index("c_any")] > 0
+    x, y, weights = x[gate], y_all[gate], sample_weights(data.train)[gate]
+    log(f"{int(gate.sum())} of {len(gate)} training rows have a slot conflict "
+        f"({int(y.sum())} contradictions among them; {int(y_all.sum())} in all)")
+    if len(y) == 0 or y.min() == y.max():
+        log("the rows with a slot conflict have one label only")
         return 2
-    result = fit(x, y, sample_weights(data.train), args.seed)
+    result = fit(x, y, weights, args.seed)
     threshold = choose_threshold(y, result.oof)
     cv = prf(y, result.oof >= threshold)
     metrics = {
         "cv": {"C": result.c, "log_loss": round(result.cv_log_loss, 4), "f1_at_threshold": cv["f1"],
                "precision": cv["precision"], "recall": cv["recall"]},
-        "heldout": heldout_metrics(data.heldout, probabilities(result, xh), threshold) if data.heldout else {},
+        "heldout": heldout_metrics(data.heldout, _gated(probabilities(result, xh), xh), threshold) if data.heldout else {},
     }
     model = model_json(result, threshold, FEATURE_NAMES, args.seed, data.counts, metrics)
     out = args.out or default_out()
