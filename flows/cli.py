@@ -332,12 +332,18 @@ def check(
     """Score one pair of statements (or a batch) and explain the score."""
     from factcheck.config.settings import Settings
 
+    from factcheck.tasks.language.nlp import LanguageModelError
+    from factcheck.tasks.pairs.scorer import ScorerError
+
     threshold = Settings().pair_threshold
-    if batch is not None:
-        raise typer.Exit(_check_batch(batch, threshold))
-    if not a or not b:
-        raise fail('give two statements: factcheck check "A" "B" (or --batch FILE)', code=2)
-    record = _check_record(a, b, threshold)
+    try:
+        if batch is not None:
+            raise typer.Exit(_check_batch(batch, threshold))
+        if not a or not b:
+            raise fail('give two statements: factcheck check "A" "B" (or --batch FILE)', code=2)
+        record = _check_record(a, b, threshold)
+    except (LanguageModelError, ScorerError) as exc:
+        raise fail(str(exc)) from None
     if as_json:
         out.print_json(data=record)
         return
@@ -359,21 +365,51 @@ def _check_batch(path: Path, threshold: float) -> int:
         raise fail(f"{path}: cannot be read ({exc.strerror or exc})") from None
     errors = 0
     with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                if not isinstance(item, dict) or not isinstance(item.get("a"), str) or not isinstance(item.get("b"), str):
-                    raise ValueError('expected an object with string fields "a" and "b"')
-                record = {"id": item.get("id"), **_check_record(item["a"], item["b"], threshold)}
-                record.pop("claim_a"), record.pop("claim_b")
-            except ValueError as exc:
-                errors += 1
-                err.print(f"line {number}: {exc}", highlight=False)
-                record = {"id": None, "error": f"line {number}: {exc}"}
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for chunk in _chunks(enumerate(stream, start=1), BATCH_LINES):
+            items: list[tuple[int, dict | str]] = []
+            for number, line in chunk:
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    if not isinstance(item, dict) or not isinstance(item.get("a"), str) or not isinstance(item.get("b"), str):
+                        raise ValueError('expected an object with string fields "a" and "b"')
+                    items.append((number, item))
+                except ValueError as exc:
+                    items.append((number, str(exc)))
+            _prepare([t for _n, item in items if isinstance(item, dict) for t in (item["a"], item["b"])])
+            for number, item in items:
+                if isinstance(item, str):
+                    errors += 1
+                    err.print(f"line {number}: {item}", highlight=False)
+                    record = {"id": None, "error": f"line {number}: {item}"}
+                else:
+                    record = {"id": item.get("id"), **_check_record(item["a"], item["b"], threshold)}
+                    record.pop("claim_a"), record.pop("claim_b")
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 1 if errors else 0
+
+
+# Lines of a --batch file parsed together: spaCy parses a batch of sentences much faster than
+# one at a time.
+BATCH_LINES = 256
+
+
+def _chunks(iterable, size: int):
+    chunk: list = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _prepare(texts: list[str]) -> None:
+    from factcheck.tasks.contradictions import prepare_statements
+
+    prepare_statements(texts)
 
 
 # --- pairs ---------------------------------------------------------------------------------------

@@ -267,6 +267,11 @@ def _split(text: str) -> list[Claim]:
     return _claims_of(text)
 
 
+def prepare_statements(texts: Sequence[str]) -> None:
+    """Parse the claims of many statements in one batch before scoring them one by one."""
+    parse_claims(c for text in texts for c in _split(text))
+
+
 def score_statements(a_text: str, b_text: str) -> tuple[PairScore, Claim, Claim]:
     """Score two free-text statements (each may be a passage): the strongest pair across sides."""
     side_a, side_b = _split(a_text), _split(b_text)

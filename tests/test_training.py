@@ -109,6 +109,12 @@ NLI = [
     ("A factory in Lorne employs 300 workers.", "The factory has no workers.", "contradiction"),
     ("The festival drew large crowds to the old town.", "The festival was held in winter.", "neutral"),
     ("Shops in the square opened late on Saturday.", "The shops stayed closed all weekend.", "contradiction"),
+    # Slot conflicts that the labels call compatible, so that the rows with a conflict (the ones
+    # the scorer is fitted on) have both labels.
+    ("The flood killed 14 people in Tarvik.", "The flood killed 31 people in Tarvik.", "neutral"),
+    ("The summit was held in Vienna.", "The summit was held in Oslo.", "neutral"),
+    ("The treaty was signed on Tuesday.", "The treaty was signed on Thursday.", "contradiction"),
+    ("The plane landed safely in Kerrow.", "The plane crashed near Kerrow.", "contradiction"),
 ]
 
 

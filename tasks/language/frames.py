@@ -119,7 +119,7 @@ class SentenceFrames:
     frames: tuple[Frame, ...]
     lemmas: frozenset[str]
     names: frozenset[str]
-    negations: int  # negation words anywhere in the sentence
+    negations: int  # negation words and denying verbs anywhere in the sentence
     words: tuple[tuple[str, int, int], ...] = ()  # (lemma class, start, end) of each content word
     times: tuple[When, ...] = ()  # every date and time of the sentence, wherever it is attached
 
@@ -245,6 +245,8 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
                 continue
             return lx.predicate_class(lemma)
         if tok.dep_ == "pobj" and head.dep_ == "prep":
+            if head.lower_ == "of" and head.head.pos_ == "NOUN" and head.head.lemma_.lower() not in _UNITS:
+                return lx.predicate_class(head.head.lemma_.lower())  # "a crew of four"
             tok = head
             continue
         if head.pos_ in ("VERB", "AUX"):
@@ -493,7 +495,8 @@ def frames_of(doc, claim: Claim | None = None) -> SentenceFrames:
     elif claim is not None and claim.speaker_kind in ("quoted", "reported"):
         speaker = claim.speaker
     negations = sum(1 for t in doc if t.dep_ == "neg" or t.lemma_.lower() in lx.NEGATIVE_PRONOUNS
-                    or (t.dep_ == "det" and t.lower_ in lx.NEGATIVE_DETERMINERS))
+                    or (t.dep_ == "det" and t.lower_ in lx.NEGATIVE_DETERMINERS)
+                    or (t.pos_ == "VERB" and t.lemma_.lower() in lx.DENYING))
     return SentenceFrames(
         text=doc.text,
         speaker=speaker,

@@ -36,7 +36,8 @@ def _count_key(amount: Amount, frame: Frame) -> str | None:
     counted = amount.counted
     if counted is None or counted in _PERSON_NOUNS or counted == frame.predicate:
         event = frame.predicate if frame.predicate in lx.HAPPENINGS and frame.light is None else None
-        counted = event or ("person" if counted in _PERSON_NOUNS or counted is None else counted)
+        generic = counted is None or counted in ("people", "person")
+        counted = event or ("person" if generic else counted)
     return f"{counted}|{amount.unit or ''}"
 
 
@@ -127,7 +128,7 @@ def _about_the_same(al: Alignment) -> bool:
 
 
 def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
-    specific = {_count_key(q, al.a).split("|")[0] for q in al.a.amounts} - {"person"} - lx.HAPPENINGS
+    specific = {k for q in al.a.amounts if not _generic(k := _count_key(q, al.a).split("|")[0], q)} - lx.HAPPENINGS
     aligned = al.relation != "none" and (al.overlap >= _MIN_OVERLAP or al.actor > 0 or al.theme > 0)
     same_owner = al.actor > 0 and bool(al.a.actor and al.a.actor.names)  # "Velsk, a town of ..." / "Velsk has ..."
     # "runs 290 stores" / "Greenhaven's 340 stores": a particular counted noun in two sentences that
@@ -143,14 +144,13 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
     if not _same_time(al.a, al.b):
         return None
-    by_key: dict[str, list[Amount]] = {}
-    for q in (q for q in al.b.amounts if _a_count(q, sb.text)):
-        by_key.setdefault(_count_key(q, al.b), []).append(q)
-    if _agree([(q, al.a) for q in al.a.amounts], [(q, al.b) for q in al.b.amounts]):
-        return None  # the two agree on one figure of a kind: the others count other things
+    b_counts = [(q, _count_key(q, al.b)) for q in al.b.amounts if _a_count(q, sb.text)]
+    agree = _agree([(q, al.a) for q in al.a.amounts], [(q, al.b) for q in al.b.amounts])
     for x in (q for q in al.a.amounts if _a_count(q, sa.text)):
         key = _count_key(x, al.a)
-        others = by_key.get(key)
+        if agree and _generic(key.split("|")[0], x):
+            continue  # the two agree on one figure of unknown kind: this one counts something else
+        others = [q for q, k in b_counts if _keys_match(key, k)]
         if not others or any(_compatible(x, y) for y in others):
             continue
         y = others[0]
@@ -215,8 +215,9 @@ _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 
 
 def _comparable(x: When, y: When) -> bool:
-    """Two clock times, or two calendar dates (a time and a day say nothing against each other)."""
-    return (x.granularity == "time") == (y.granularity == "time")
+    """Two clock times, two days, two months or two years: a time and a day, or a day and "last
+    week", say nothing against each other."""
+    return x.granularity == y.granularity
 
 
 def _dates_differ(x: When, y: When) -> bool:
@@ -268,8 +269,10 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
         return None  # a date is checked for happenings, not for states ("employs", "remains")
     if _measured(al.a) and _measured(al.b):
         return None  # two figures on two days: two readings, not one happening on two dates
-    for x in (t for t in al.a.times if t.direct):
-        comparable = [y for y in al.b.times if y.direct and _comparable(x, y)]
+    # A time of day is one moment of the happening wherever it stands in the sentence ("the
+    # explosion, at about 8.30 a.m., injured ..."); a day must be the predicate's own.
+    for x in (t for t in al.a.times if t.direct or t.granularity == "time"):
+        comparable = [y for y in al.b.times if (y.direct or y.granularity == "time") and _comparable(x, y)]
         if not comparable or any(not _dates_differ(x, y) for y in comparable):
             continue
         y = comparable[0]
@@ -317,9 +320,9 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         return None  # "no meeting has taken place since 1948" is about the past, not this occasion
     if not _about_the_same(al) and not existential and not _shared_argument(a, b):
         return None
-    if a.stance == b.stance == "affirms":
-        if _names_differ(a, b) or a.predicate in lx.STATES:
-            return None
+    if a.stance == b.stance == "affirms" and not existential:
+        if _names_differ(a, b) or (a.predicate in lx.STATES and (_cover(a, b) < 0.8 or al.actor < 1)):
+            return None  # "he doesn't know" / "best known for": a state needs the very same words
         # A plain negation ("did not sign") meets its positive about as often about another actor
         # or object as about the same one: both must be shown to be the same.
         if not (a.light or b.light) and (al.actor < 1 and al.theme < 1 and not _shared_argument(a, b)
@@ -384,17 +387,33 @@ def identity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
                   topic=f"{a.predicate}:" + "|".join(sorted((a.actor.head, b.actor.head))))
 
 
+def _keys_match(kx: str, ky: str) -> bool:
+    """Same thing counted, in the same unit: equal keys, synonyms, or people counted as workers,
+    residents or passengers ("112 people on the site" / "40 workers on the site")."""
+    (cx, ux), (cy, uy) = kx.split("|"), ky.split("|")
+    if ux != uy:
+        return False
+    if cx == cy or lx.same_predicate(cx, cy):
+        return True
+    return (cx == "person" and cy in _PERSON_NOUNS) or (cy == "person" and cx in _PERSON_NOUNS)
+
+
+def _generic(key: str, q: Amount) -> bool:
+    """A count whose thing is unknown: only its unit ("2 million crowns") or "people"."""
+    return key in ("person", "") or key == (q.unit or "")
+
+
 def _agree(xs: list[tuple[Amount, Frame]], ys: list[tuple[Amount, Frame]]) -> bool:
-    """Do two sentences give one same figure for one kind of thing (or in one unit, when the only
-    thing counted is the unit itself: "a loan of 2 million crowns", "2 million crowns")?"""
+    """Do two sentences agree on one figure ("a loan of 2 million crowns" / "a mortgage of 2 million
+    crowns", "82 percent of members" / "more than four in five members")? Then their other figures
+    of unknown kind are about other things; a figure of a named kind agrees or not on its own."""
     for x, fx in xs:
         for y, fy in ys:
             if (x.unit or "") != (y.unit or "") or not _compatible(x, y):
                 continue
-            if x.value == y.value and x.value not in (0, 1):
-                return True  # the very same figure on both sides
-            kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
-            if kx == ky or lx.same_predicate(kx, ky) or (x.unit and x.unit in (kx, ky)):
+            kx, ky = _count_key(x, fx), _count_key(y, fy)
+            if _keys_match(kx, ky) or _generic(kx.split("|")[0], x) or _generic(ky.split("|")[0], y) \
+                    or x.value == y.value:
                 return True
     return False
 
@@ -434,14 +453,15 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
         return None
     xa = [(q, f) for q, f in xa if _a_count(q, sa.text)]
     xb = [(q, f) for q, f in xb if _a_count(q, sb.text)]
-    if _agree(xa, xb):
-        return None  # the two agree on a figure: the others are about other things
+    agree = _agree(xa, xb)
     for x, fx in xa:
         for y, fy in xb:
             if (x.unit or "") != (y.unit or "") or _compatible(x, y):
                 continue
             kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
-            if kx != ky and not lx.same_predicate(kx, ky) and not (x.unit and cover >= 0.6):
+            if agree and (_generic(kx, x) or _generic(ky, y)):
+                continue  # they agree on a figure of unknown kind: this one is about something else
+            if not _keys_match(_count_key(x, fx), _count_key(y, fy)) and not (x.unit and cover >= 0.6):
                 continue  # two kinds of thing; with a unit and nearly the same words, one thing
             if hours_apart is not None and abs(hours_apart) >= UPDATE_AFTER_HOURS:
                 later, earlier = (y, x) if hours_apart > 0 else (x, y)
@@ -451,11 +471,11 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
             values = "|".join(sorted((f"{x.value:g}", f"{y.value:g}")))
             return Reason("numeric", f"{x.text} vs {y.text}", round(0.55 + 0.3 * min(1.0, rel * 4), 3),
                           _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
-                          topic=f"{x.unit or 'count'}:{values}")
+                          topic=f"{_count_key(x, fx)}:{values}")
     return None
 
 
-_HISTORIC = frozenset("since ever history first before previously".split())
+_HISTORIC = frozenset("since history first previously".split())
 
 
 def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
@@ -475,11 +495,11 @@ def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float 
             g = min(holder, key=lambda g: g.end - g.start)
             if not g.factual:
                 continue  # the other side must state it as a fact, not as a plan, wish or condition
-            if _names_differ(f, g) or _owners_differ(f, g):
+            if _names_differ(f, g) or (f.light is None and _owners_differ(f, g)):
                 continue  # "Japan did not sign" says nothing against "China signed"
             rest_n, rest_p = neg_side.lemmas - {f.predicate}, pos_side.lemmas - {f.predicate}
             shared = len(rest_n & rest_p) / max(1, len(rest_n | rest_p))
-            if len(rest_n) > 2 and (shared < 0.1 or not (neg_side.names & pos_side.names)):
+            if len(rest_n) > 2 and shared < 0.1 and not (neg_side.names & pos_side.names):
                 continue  # a bare "nothing has been suspended" may stand alone; a longer one must share its subject
             if set(_WORD.findall(neg_side.text[f.start:f.end].lower())) & _HISTORIC:
                 continue  # "no meeting has occurred since 1948" speaks of the past, not of this occasion
@@ -488,6 +508,35 @@ def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float 
             msg = f"no {f.pred_text} vs {pos_side.text[where[0]:where[1]]}"
             ea, eb = (ev_p, ev_n) if flip else (ev_n, ev_p)
             return Reason("denial", msg, 0.5, ea, eb, topic=f"{f.predicate}:polarity")
+    return None
+
+
+def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """One side calls a happening off ("the union suspended the strike due to begin on Friday"),
+    the other speaks of it taking place on the same day ("a walkout by pilots grounded flights on
+    Friday"). The day is required: calling off this year's strike says nothing of last year's."""
+    for off_side, on_side, flip in ((sa, sb, False), (sb, sa, True)):
+        for f in off_side.frames:
+            if f.predicate not in lx.CALLING_OFF or f.asserted_polarity != "positive" or not f.factual:
+                continue
+            if f.theme is None or f.theme.head not in lx.HAPPENINGS:
+                continue  # a strike, a vote, talks: something that takes place (not "tariffs")
+            where = on_side.span_of(f.theme.head)
+            if where is None:
+                continue
+            holder = [g for g in on_side.frames if g.start <= where[0] < g.end]
+            if not holder or not all(g.factual and g.asserted_polarity == "positive" for g in holder):
+                continue
+            if any(g.predicate in lx.CALLING_OFF for g in holder) or _names_differ(f, holder[0]):
+                continue
+            days = [(x, y) for x in off_side.times for y in on_side.times if x.granularity == y.granularity == "day"]
+            if not days or any(_dates_differ(x, y) for x, y in days):
+                continue
+            ev_off = _ev(off_side.text, f.pred_start, f.pred_end)
+            ev_on = _ev(on_side.text, *where)
+            ea, eb = (ev_on, ev_off) if flip else (ev_off, ev_on)
+            msg = f"{f.pred_text} vs {on_side.text[where[0]:where[1]]} on the same day"
+            return Reason("status", msg, 0.6, ea, eb, topic=":".join(sorted((f.predicate, f.theme.head))))
     return None
 
 
@@ -506,6 +555,10 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
     found = [r for check in CHECKS if (r := check(al, sa, sb, hours)) is not None]
     if not any(r.detector == "numeric" for r in found) and al.actor >= 0:
         extra = figures_differ(sa, sb, hours)
+        if extra is not None:
+            found.append(extra)
+    if not any(r.detector == "status" for r in found):
+        extra = called_off_happened(sa, sb, hours)
         if extra is not None:
             found.append(extra)
     if not any(r.detector == "denial" for r in found) and al.actor >= 0 and al.theme >= 0:
