@@ -131,6 +131,19 @@ def open_session(url: str) -> Iterator[Session]:
 # --- run / demo ----------------------------------------------------------------------------------
 
 
+def preflight_detection() -> None:
+    """Fail with one line before a run starts if the language model or the scorer is unusable:
+    inside the run, the error would come out of a task with Prefect's traceback."""
+    from factcheck.tasks.language.nlp import LanguageModelError, check_model
+    from factcheck.tasks.pairs.scorer import ScorerError, load_scorer
+
+    try:
+        check_model()
+        load_scorer()
+    except (LanguageModelError, ScorerError) as exc:
+        raise fail(str(exc)) from None
+
+
 def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
     """Run the nightly flow in this process with progress bars; returns the run summary."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -142,6 +155,7 @@ def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
         load_feeds(feeds_file)
     except FeedsFileError as exc:
         raise fail(str(exc)) from None
+    preflight_detection()
 
     labels = {"feeds": "Fetching feeds", "pages": "Fetching articles", "claims": "Extracting claims", "events": "Detecting contradictions"}
 
@@ -246,6 +260,7 @@ def reanalyze(
     Uses the current claim extractor and detectors (see README, "Reanalysis")."""
     if since and until and since > until:
         raise fail(f"--since ({since:%Y-%m-%d}) is after --until ({until:%Y-%m-%d})", code=2)
+    preflight_detection()
     if verbose:
         os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
     use_database(database)

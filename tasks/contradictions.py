@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from factcheck.tasks.detectors import release_sentence_caches, sentence_caches_size
@@ -61,6 +62,13 @@ def score_pair(
     `published_a/_b` (the articles' publication times, optional) let a count that is higher in a
     later report count as an update rather than a conflict.
     """
+    if (b.text, b.position) < (a.text, a.position):
+        # Features are not symmetric (which side names what), and the order of a stored pair
+        # follows claim ids, which differ from run to run: score in a fixed order, then give the
+        # evidence back to the sides it came from.
+        flipped = score_pair(b, a, published_a=published_b, published_b=published_a)
+        return PairScore(flipped.score, tuple(replace(r, evidence_a=r.evidence_b, evidence_b=r.evidence_a)
+                                              for r in flipped.reasons))
     got = assess_claims(a, b, published_a, published_b)
     if not got.reasons:
         return PairScore(0.0, ())

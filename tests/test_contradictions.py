@@ -310,3 +310,12 @@ def test_deduplicate_prefers_the_higher_score():
     assert (x, w, PairScore(0.7, (reason,))) not in kept  # both its sentences already shown
 
 
+
+
+def test_a_pairs_score_does_not_depend_on_which_side_comes_first():
+    a = one("The ferry carried 64 passengers when it capsized near Ostley, the harbour master said.")
+    b = one("The ferry had 41 passengers on board when it overturned near Ostley.")
+    ab, ba = score_pair(a, b), score_pair(b, a)
+    assert ab.score == ba.score > 0
+    assert [r.evidence_a for r in ab.reasons] == [r.evidence_b for r in ba.reasons]
+    assert "64" in ab.reasons[0].evidence_a[0].text

@@ -84,8 +84,9 @@ def test_the_model_setting_names_the_pipeline(monkeypatch):
 def _copy_with_meta(tmp_path: Path, **change) -> Path:
     copy = tmp_path / "model"
     shutil.copytree(Path(nlp.load_pipeline().path), copy)
-    meta = json.loads((copy / "meta.json").read_text())
-    (copy / "meta.json").write_text(json.dumps({**meta, **change}))
+    if change:
+        meta = json.loads((copy / "meta.json").read_text())
+        (copy / "meta.json").write_text(json.dumps({**meta, **change}))
     return copy
 
 
@@ -112,3 +113,14 @@ def test_the_model_can_be_checked_without_loading_it(tmp_path: Path, monkeypatch
     monkeypatch.setenv("FACTCHECK_SPACY_MODEL", "en_core_web_nonexistent")
     with pytest.raises(nlp.LanguageModelError, match="is not installed"):
         nlp.check_model()
+
+
+def test_a_run_without_the_language_model_stops_with_one_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from factcheck.flows.cli import app
+
+    monkeypatch.setenv("FACTCHECK_SPACY_MODEL", "en_core_web_nonexistent")
+    result = CliRunner().invoke(app, ["demo", "--database", f"sqlite:///{tmp_path / 'demo.db'}"])
+    assert result.exit_code == 1
+    assert "en_core_web_nonexistent" in result.output and "Traceback" not in result.output

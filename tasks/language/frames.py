@@ -98,6 +98,7 @@ class Frame:
     names: frozenset[str]  # named entities in it, lower-cased
     start: int = 0  # the proposition's words in the sentence
     end: int = 0
+    verbal: bool = True  # the predicate is a verb or a happening noun, not a copula's noun ("the largest exporter")
 
     @property
     def asserted_polarity(self) -> str:
@@ -179,6 +180,9 @@ def _modality(head, sent) -> Modality:
     text = sent.text.rstrip()
     if text.endswith("?") or text.endswith('?"') or text.endswith("?”"):
         return "asked"
+    if any(c.dep_ == "cc" and c.lower_ == "or" for c in head.children) or any(
+            c.dep_ == "preconj" and c.lower_ == "either" for c in head.subtree):
+        return "possible"  # "we'll either have a good meeting or we won't"
     node = head
     for _ in range(4):  # the verb, then the verbs it is the complement of
         for c in node.children:
@@ -200,6 +204,8 @@ def _modality(head, sent) -> Modality:
             break
         parent = node.head
         plemma = parent.lemma_.lower()
+        if plemma in ("possible", "likely", "unlikely", "probable", "whether", "if"):
+            return "possible"  # "it's possible we won't have the meetings"
         if node.dep_ in ("xcomp", "acl", "ccomp"):
             if plemma in lx.CALLING:
                 return "called_for"
@@ -339,7 +345,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             event = subj  # "four children were among the dead"
         copula = None
         if event is not None and lemma in ("be", "have") and not (
-                lx.predicate_class(event.lemma_.lower()) in lx.HAPPENINGS | lx.PERSON_NOUNS
+                lx.predicate_class(event.lemma_.lower()) in lx.HAPPENING_NOUNS | lx.PERSON_NOUNS
                 or any(c.like_num for c in event.children)):
             # "the deal is the worst deal" names no happening, but says something of the deal:
             # its predicate is the noun, with no event behind it.
@@ -405,6 +411,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         names=_names(toks, doc),
         start=start,
         end=end,
+        verbal=pred_tok.pos_ in ("VERB", "AUX") or light is not None,
     )
 
 

@@ -46,7 +46,7 @@ HEDGING_ADVERBS = frozenset(
 HEDGING_VERBS = frozenset("seem appear".split())
 
 # Verbs that only carry a happening named by their subject or object ("the talks were held").
-LIGHT_VERBS = frozenset("be hold take happen occur go have make get do give stage exist".split())
+LIGHT_VERBS = frozenset("be hold take happen occur go have make get do give stage exist set".split())
 # Nouns of happenings that can exist or not ("there were no talks").
 NEGATIVE_DETERMINERS = frozenset("no neither".split())
 NEGATIVE_PRONOUNS = frozenset("nothing nobody none noone no-one neither".split())
@@ -188,3 +188,8 @@ PERSON_NOUNS = frozenset(
     "people person civilian resident inhabitant victim worker employee staff passenger child adult "
     "man woman soldier student patient member voter".split()
 )
+
+# Happenings whose noun means something else ("no signs of ...", "an open question", "the end of"):
+# as nouns they are not the happening.
+VERB_ONLY = frozenset("sign open close start end fire land arrive release free".split())
+HAPPENING_NOUNS = frozenset(HAPPENINGS - {predicate_class(w) for w in VERB_ONLY})

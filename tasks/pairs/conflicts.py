@@ -67,6 +67,17 @@ def _same_time(a: Frame, b: Frame) -> bool:
     return not any(_comparable(x, y) and _dates_differ(x, y) for x in a.times for y in b.times)
 
 
+def _place_key(text: str) -> str:
+    return re.sub(r"^the\s+", "", text.lower().replace(".", "")).strip()
+
+
+def _initials(short: str, long: str) -> bool:
+    """"us" and "united states", "uk" and "united kingdom": an abbreviation of the other name."""
+    words = long.split()
+    return 1 < len(short) <= 5 and " " not in short and len(words) == len(short) and \
+        "".join(w[0] for w in words) == short
+
+
 def _shared_argument(a: Frame, b: Frame) -> bool:
     """The two frames speak of the same thing in any role ("its epicentre was ..." / "located the
     epicentre ...")."""
@@ -150,6 +161,8 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         key = _count_key(x, al.a)
         if agree and _generic(key.split("|")[0], x):
             continue  # the two agree on one figure of unknown kind: this one counts something else
+        if any(q.value == x.value and (q.unit or "") == (x.unit or "") for q, _k in b_counts):
+            continue  # the other side gives this very figure too ("25% on steel and 10% on aluminum")
         others = [q for q, k in b_counts if _keys_match(key, k)]
         if not others or any(_compatible(x, y) for y in others):
             continue
@@ -292,9 +305,11 @@ def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
         return None
     if al.overlap < _MIN_OVERLAP and al.theme <= 0:
         return None
-    pa = {p.text.lower() for p in al.a.places}
-    pb = {p.text.lower() for p in al.b.places}
-    if any(x in y or y in x for x in pa for y in pb):
+    if not (al.a.verbal and al.b.verbal):
+        return None  # "the largest exporter to the U.S.": a description, not a happening with a place
+    pa = {_place_key(p.text) for p in al.a.places}
+    pb = {_place_key(p.text) for p in al.b.places}
+    if any(x in y or y in x or _initials(x, y) or _initials(y, x) for x in pa for y in pb):
         return None
     x, y = al.a.places[0], al.b.places[0]
     return Reason("location", f"{al.a.pred_text} in {x.text} vs in {y.text}", 0.6,
@@ -454,9 +469,13 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
     xa = [(q, f) for q, f in xa if _a_count(q, sa.text)]
     xb = [(q, f) for q, f in xb if _a_count(q, sb.text)]
     agree = _agree(xa, xb)
+    values_a = {(q.value, q.unit or "") for q, _f in xa}
+    values_b = {(q.value, q.unit or "") for q, _f in xb}
     for x, fx in xa:
+        if (x.value, x.unit or "") in values_b:
+            continue  # this very figure is on the other side too
         for y, fy in xb:
-            if (x.unit or "") != (y.unit or "") or _compatible(x, y):
+            if (x.unit or "") != (y.unit or "") or _compatible(x, y) or (y.value, y.unit or "") in values_a:
                 continue
             kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
             if agree and (_generic(kx, x) or _generic(ky, y)):
@@ -485,6 +504,8 @@ def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float 
         for f in neg_side.frames:
             if f.asserted_polarity != "negative" or not f.factual or f.predicate not in lx.HAPPENINGS:
                 continue
+            if f.light is not None and f.predicate not in lx.HAPPENING_NOUNS:
+                continue  # "there were no signs" is not about signing
             where = pos_side.span_of(f.predicate)
             if where is None or any(g.predicate == f.predicate and g.asserted_polarity == "negative"
                                     for g in pos_side.frames):
