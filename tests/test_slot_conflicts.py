@@ -139,3 +139,12 @@ def test_the_same_quote_in_two_outlets_is_never_a_conflict():
     quote = '"We did not get the votes we needed in the end," the senator said on Tuesday.'
     other = 'The senator said: "We did not get the votes we needed in the end."'
     assert kinds(quote, other) == []
+
+
+def test_two_forecasts_by_different_people_are_not_a_conflict():
+    assert kinds('"We won\'t have the meetings if things go badly," the president said.',
+                 '"I am going to have an in-depth discussion with him," the prime minister said.') == []
+
+
+def test_two_schedules_for_one_particular_event_conflict():
+    assert "location" in kinds("The cup final will be played in Marrow Bay.", "The cup final will be played in Colton.")

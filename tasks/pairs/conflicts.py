@@ -330,6 +330,9 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
             return None
     if al.actor < 0 or al.theme < 0:
         return None
+    if not (a.factual and b.factual) and a.modality == b.modality == "planned" and not (
+            al.actor > 0 or (al.theme > 0 and a.theme.specific and b.theme.specific)):
+        return None  # two forecasts by different people ("we won't have the meetings" / "I am going to have a discussion")
     existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
     if set(_WORD.findall(neg_text(neg, sa, sb))) & _HISTORIC:
         return None  # "no meeting has taken place since 1948" is about the past, not this occasion
