@@ -266,6 +266,22 @@ def print_loeo(pairs: Sequence[StoredPair], corpus, threshold: float) -> None:
     print(f"  grouping errors       {p['grouping_errors']:<5d}              {a.grouping_errors}")
 
 
+def corpus_and_threshold(corpus_dir: Path, threshold: float | None):
+    """Quiet Prefect for a benchmark run, load the corpus and settle the threshold (None: the
+    pair_threshold setting); None after printing the error when the corpus cannot be loaded."""
+    for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
+        os.environ.setdefault(key, value)
+    from factcheck.config.settings import Settings
+    from factcheck.tasks.corpus_site import CorpusError, load_corpus
+
+    try:
+        corpus = load_corpus(corpus_dir)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    return corpus, threshold if threshold is not None else Settings().pair_threshold
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
@@ -275,17 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loeo", action="store_true", help="also tune the threshold leave-one-event-out")
     args = parser.parse_args(argv)
 
-    for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
-        os.environ.setdefault(key, value)
-    from factcheck.config.settings import Settings
-    from factcheck.tasks.corpus_site import CorpusError, load_corpus
-
-    try:
-        corpus = load_corpus(args.corpus)
-    except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    loaded = corpus_and_threshold(args.corpus, args.threshold)
+    if loaded is None:
         return 2
-    threshold = args.threshold if args.threshold is not None else Settings().pair_threshold
+    corpus, threshold = loaded
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'quality.db'}"
         seconds, counts = run_pipeline(args.corpus, url, min(0.05, threshold) if args.curve or args.loeo else threshold)

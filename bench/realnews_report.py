@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import StoredPair, run_pipeline, stored_pairs  # noqa: E402
+from quality import StoredPair, corpus_and_threshold, run_pipeline, stored_pairs  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -101,17 +100,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="a .md or .jsonl file (default: realnews_pairs.md in the temp folder)")
     args = parser.parse_args(argv)
 
-    for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
-        os.environ.setdefault(key, value)
-    from factcheck.config.settings import Settings
-    from factcheck.tasks.corpus_site import CorpusError, load_corpus
-
-    try:
-        corpus = load_corpus(args.corpus)
-    except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    loaded = corpus_and_threshold(args.corpus, args.threshold)
+    if loaded is None:
         return 2
-    threshold = args.threshold if args.threshold is not None else Settings().pair_threshold
+    corpus, threshold = loaded
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'realnews.db'}"
         seconds, counts = run_pipeline(args.corpus, url, threshold)

@@ -33,7 +33,7 @@ from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features
 from factcheck.tasks.language.frames import claim_frames
 from factcheck.tasks.models import Claim, ClaimRef, PairScore, Reason
 from factcheck.tasks.pairs import conflicts
-from factcheck.tasks.pairs.features import assess_claims, best_assessment
+from factcheck.tasks.pairs.features import assess_claims, best_assessment, claims_of
 from factcheck.tasks.pairs.scorer import default_scorer
 
 FRAMES_VERSION = "frames-1"
@@ -269,20 +269,14 @@ def find_contradictions(
 # --- command line ----------------------------------------------------------------------------
 
 
-def _split(text: str) -> list[Claim]:
-    from factcheck.tasks.pairs.features import _claims_of
-
-    return _claims_of(text)
-
-
 def prepare_statements(texts: Sequence[str]) -> None:
     """Parse the claims of many statements in one batch before scoring them one by one."""
-    parse_claims(c for text in texts for c in _split(text))
+    parse_claims(c for text in texts for c in claims_of(text))
 
 
 def score_statements(a_text: str, b_text: str) -> tuple[PairScore, Claim, Claim]:
     """Score two free-text statements (each may be a passage): the strongest pair across sides."""
-    side_a, side_b = _split(a_text), _split(b_text)
+    side_a, side_b = claims_of(a_text), claims_of(b_text)
     if not side_a or not side_b:
         empty = Claim(text="", position=0, speaker="unknown", speaker_kind="unknown")
         return PairScore(0.0, ()), (side_a or [empty])[0], (side_b or [empty])[0]

@@ -1,8 +1,8 @@
-"""Small pure text helpers shared by the rule-based detectors.
+"""Cheap sentence features for the candidate-pair index (`contradictions.candidate_pairs`).
 
-Everything here is dependency-free and cached per sentence text, because scoring a busy event
-compares every sentence with many others: the expensive part (tokenising, lemmatising, finding
-entities and negation scopes) must run once per sentence, not once per pair.
+Dependency-free and cached per sentence text: the index must see every claim of an event before
+anything is parsed, so it works on tokens, table lemmas, capitalised names and happening classes,
+not on spaCy parses.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from factcheck.tasks.models import Claim
 
 # Typographic quotes become straight ones, character for character, so offsets stay valid.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
@@ -112,7 +111,6 @@ def lemmas_of(words: str) -> frozenset[str]:
 SPEECH_LEMMAS = lemmas_of("say tell add state told said stated added explain note remark insist")
 STOP_LEMMAS = frozenset(lemma(w) for w in STOPWORDS) | SPEECH_LEMMAS
 _NONCOMMITTAL = lemmas_of(_NONCOMMITTAL_WORDS) | SPEECH_LEMMAS
-NONCOMMITTAL = _NONCOMMITTAL  # speech and knowledge verbs: negating them negates no fact
 GENERIC_LEMMAS = lemmas_of(" ".join(GENERIC))
 
 # Happening classes: words that name a one-off happening someone can deny. A word may sit in
@@ -157,7 +155,6 @@ _PHRASE_CLASSES = [
 _PHRASAL = {("go", "back"): "return", ("come", "back"): "return", ("head", "back"): "return",
             ("call", "off"): "cancel", ("put", "off"): "postpon"}
 
-HEDGE_LEMMAS = lemmas_of("would likely expected may might could reportedly allegedly claim claimed claims claiming possibly likely unconfirmed rumour")
 
 
 class Token(NamedTuple):
@@ -309,151 +306,4 @@ def features(text: str) -> Features:
     norm2 = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return Features(norm, tokens, frozenset(content), frozenset(entities), frozenset(classes), weights, norm2,
                     frozenset(maybe))
-
-
-def phrase_classes(segment: str) -> set[str]:
-    """Happening classes of the multi-word expressions in a piece of text."""
-    low = segment.lower()
-    return {cls for rx, cls in _PHRASE_CLASSES if rx.search(low)}
-
-
-def shared_entities(a_text: str, b_text: str) -> set[str]:
-    """Names in both sentences; a sentence-initial capital counts when the other side names it."""
-    fa, fb = features(a_text), features(b_text)
-    return set(fa.entities & fb.entities) | (fa.maybe_entities & fb.entities) | (fb.maybe_entities & fa.entities)
-
-
-def subject_overlap(a: Claim, b: Claim) -> float:
-    """How much two sentences are about the same thing, in [0, 1].
-
-    Cosine over weighted sets: shared entities count double, generic words (days, "people",
-    "report") a third, so two sentences that merely share "said on Monday" score low.
-    """
-    return text_overlap(a.text, b.text)
-
-
-@lru_cache(maxsize=65536)
-def text_overlap(a_text: str, b_text: str) -> float:
-    fa, fb = features(a_text), features(b_text)
-    wa, wb = fa.weights, fb.weights
-    if len(wa) > len(wb):
-        wa, wb = wb, wa
-    shared = sum(w * wb[k] for k, w in wa.items() if k in wb)
-    # A sentence-initial name ("Velmar dismissed ...") was weighted as a word; count it as a name.
-    for x, y in ((fa, fb), (fb, fa)):
-        for key in x.maybe_entities:
-            if "E:" + key in y.weights:
-                shared += 2.0
-    return min(1.0, shared / (fa.norm * fb.norm))
-
-
-def shared_keys(a_text: str, b_text: str) -> set[str]:
-    """Content lemmas and entity keys ("E:...") present in both sentences."""
-    return set(features(a_text).weights) & set(features(b_text).weights)
-
-
-def window_lemmas(f: Features, start: int, end: int, before: int = 4, after: int = 4) -> list[str]:
-    """Content lemmas and entity keys of the `before`/`after` content tokens around a char span.
-
-    Stops at clause boundaries (";", a quote) so the words belong to the same statement.
-    """
-    toks = f.tokens
-    first = next((i for i, t in enumerate(toks) if t.end > start), len(toks))
-    last = next((i for i in range(len(toks) - 1, -1, -1) if toks[i].start < end), -1)
-    out: list[str] = []
-
-    def collect(indices: range, limit: int) -> None:
-        count = 0
-        for i in indices:
-            t = toks[i]
-            if t.text in (";", '"', "(", ")"):
-                break
-            if t.kind == "word" and t.lemma not in STOP_LEMMAS and len(t.lemma) > 2:
-                out.append("E:" + entity_key(t.text) if t.entity else t.lemma)
-                count += 1
-                if count >= limit:
-                    break
-
-    collect(range(first - 1, -1, -1), before)
-    collect(range(last + 1, len(toks)), after)
-    return out
-
-
-def adjacent_entities(f: Features, lemma_key: str, reach: int = 3) -> set[str]:
-    """Entity keys within `reach` tokens of each occurrence of `lemma_key` ("the plant in Leeds")."""
-    toks = f.tokens
-    out: set[str] = set()
-    for i, t in enumerate(toks):
-        if t.lemma != lemma_key or t.entity:
-            continue
-        for j in range(max(0, i - reach), min(len(toks), i + reach + 1)):
-            if toks[j].entity:
-                out.add(entity_key(toks[j].text))
-    return out
-
-
-@lru_cache(maxsize=4096)  # asked by several detectors about the same pair in a row
-def different_named_subjects(a_text: str, b_text: str) -> bool:
-    """True when both sentences name a thing with the same noun but different names.
-
-    "the plant in Leeds" vs "the plant in Hull", "Coastal Line" vs "Valley Line": a shared
-    content word whose neighbouring names are disjoint on the two sides, and neither side's
-    names appear anywhere in the other sentence. Also two different leading names
-    ("Greenhaven, which ..." vs "Castor, the country's ...").
-    """
-    fa, fb = features(a_text), features(b_text)
-    for key in fa.content & fb.content:
-        if key in GENERIC_LEMMAS:
-            continue
-        ea, eb = adjacent_entities(fa, key), adjacent_entities(fb, key)
-        if ea and eb and not (ea & fb.entities) and not (eb & fa.entities):
-            return True
-    la, lb = leading_entity(fa), leading_entity(fb)
-    return bool(la and lb and la != lb and la not in fb.entities and lb not in fa.entities)
-
-
-def leading_entity(f: Features) -> str | None:
-    """The name a sentence starts with, when it starts with one (its likely grammatical subject)."""
-    for t in f.tokens:
-        if t.kind == "punct" and t.text in "\"'(":
-            continue
-        return entity_key(t.text) if t.entity else None
-    return None
-
-
-def is_hedged(claim: Claim) -> bool:
-    """The extractor's flag, or a hedge word in the sentence ("may", "reportedly", "claimed")."""
-    if claim.hedged:
-        return True
-    return any(t.lemma in HEDGE_LEMMAS for t in features(claim.text).tokens if t.kind == "word")
-
-
-# Nouns that name a part of an organisation or a site: "the centre employs 600" is not a figure
-# for the whole company.
-PART_NOUNS = lemmas_of(
-    "centre center depot plant factory site unit division branch subsidiary office warehouse mine "
-    "facility store shop outlet hub terminal workshop mill yard arm department"
-)
-
-
-def leading_part(f: Features) -> str | None:
-    """The part noun a sentence starts with ("The centre, which ...", "Its Leeds depot ..."), if any."""
-    words = [t for t in f.tokens[:4] if t.kind == "word"]
-    for t in words[:3]:
-        if t.lemma in PART_NOUNS and not t.entity:
-            return t.lemma
-        if t.lower not in ("the", "its", "their", "this", "that") and not t.entity:
-            return None
-    return None
-
-
-def part_vs_whole(a_text: str, b_text: str) -> bool:
-    """One sentence is about a part ("The centre ... employs 600"), the other about a named whole
-    ("Greenhaven ... employs 11,000") and never mentions that part."""
-    fa, fb = features(a_text), features(b_text)
-    for x, y in ((fa, fb), (fb, fa)):
-        part = leading_part(x)
-        if part and part not in y.content and leading_part(y) is None and (leading_entity(y) or y.maybe_entities):
-            return True
-    return False
 

@@ -164,11 +164,6 @@ def same_predicate(a: str, b: str) -> bool:
     return a == b or predicate_class(a) == predicate_class(b)
 
 
-def synonym_groups() -> list[frozenset[str]]:
-    """The synonym classes as sets (used by tests and the training script)."""
-    return [frozenset(line.split()) for line in _SYNONYMS]
-
-
 
 # Synonym classes that name happenings (a date or a time can be "of" them).
 HAPPENINGS = frozenset(

@@ -19,7 +19,6 @@ from factcheck.tasks.language.frames import Amount, Frame, SentenceFrames, When
 from factcheck.tasks.models import Evidence, Reason
 from factcheck.tasks.pairs.align import Alignment
 
-_PERSON_NOUNS = lx.PERSON_NOUNS
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MIN_OVERLAP = 0.12  # shared content needed before two frames' slots are compared
 UPDATE_AFTER_HOURS = 6.0
@@ -34,7 +33,7 @@ def _count_key(amount: Amount, frame: Frame) -> str | None:
     killed" and "killed 14" count the same thing), or as people when nothing happened to them
     ("40 workers were on the site", "there were 112 people on the site")."""
     counted = amount.counted
-    if counted is None or counted in _PERSON_NOUNS or counted == frame.predicate:
+    if counted is None or counted in lx.PERSON_NOUNS or counted == frame.predicate:
         event = frame.predicate if frame.predicate in lx.HAPPENINGS and frame.light is None else None
         generic = counted is None or counted in ("people", "person")
         counted = event or ("person" if generic else counted)
@@ -86,14 +85,13 @@ def _shared_argument(a: Frame, b: Frame) -> bool:
     return bool(heads_a & heads_b)
 
 
-def _cover(a: Frame, b: Frame) -> float:
-    """Share of the shorter proposition's content words (predicate aside) found in the other."""
+def _cover(a: Frame, b: Frame, without_actors: bool = False) -> float:
+    """Share of the shorter proposition's content words (predicate, and actors if asked, aside)
+    found in the other."""
     x, y = a.lemmas - {a.predicate}, b.lemmas - {b.predicate}
+    if without_actors:
+        x, y = x - (a.actor.lemmas if a.actor else frozenset()), y - (b.actor.lemmas if b.actor else frozenset())
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
-
-
-def _measured(f: Frame) -> bool:
-    return bool(f.amounts)
 
 
 def _names_differ(a: Frame, b: Frame) -> bool:
@@ -280,7 +278,7 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
         return None
     if al.a.predicate in lx.STATES and al.b.predicate in lx.STATES and not (al.a.light or al.b.light):
         return None  # a date is checked for happenings, not for states ("employs", "remains")
-    if _measured(al.a) and _measured(al.b):
+    if al.a.amounts and al.b.amounts:
         return None  # two figures on two days: two readings, not one happening on two dates
     # A time of day is one moment of the happening wherever it stands in the sentence ("the
     # explosion, at about 8.30 a.m., injured ..."); a day must be the predicate's own.
@@ -393,10 +391,7 @@ def identity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         return None
     if a.amounts or b.amounts or a.predicate in lx.STATES or a.predicate in lx.REPORTING:
         return None  # who employs how many is a figure, not an identity question
-    rest_a = a.lemmas - {a.predicate} - a.actor.lemmas
-    rest_b = b.lemmas - {b.predicate} - b.actor.lemmas
-    cover = len(rest_a & rest_b) / min(len(rest_a), len(rest_b)) if rest_a and rest_b else 0.0
-    if not (a.theme and b.theme and a.theme.specific and b.theme.specific) or cover < 0.5:
+    if not (a.theme and b.theme and a.theme.specific and b.theme.specific) or _cover(a, b, True) < 0.5:
         return None  # "launched an assault" / "opened an assault": no one particular thing done twice
     if not (a.actor.names and b.actor.names):
         return None
@@ -413,7 +408,7 @@ def _keys_match(kx: str, ky: str) -> bool:
         return False
     if cx == cy or lx.same_predicate(cx, cy):
         return True
-    return (cx == "person" and cy in _PERSON_NOUNS) or (cy == "person" and cx in _PERSON_NOUNS)
+    return (cx == "person" and cy in lx.PERSON_NOUNS) or (cy == "person" and cx in lx.PERSON_NOUNS)
 
 
 def _generic(key: str, q: Amount) -> bool:
@@ -567,7 +562,6 @@ def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
 CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
     numeric, date, place, polarity, opposite, identity,
 )
-KINDS = ("numeric", "date", "location", "denial", "negation", "status", "identity")
 
 
 def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,

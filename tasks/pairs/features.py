@@ -101,7 +101,8 @@ def assess_claims(a: Claim, b: Claim, published_a: datetime | None = None,
     return assess(claim_frames(a), claim_frames(b), published_a, published_b)
 
 
-def _claims_of(text: str) -> list[Claim]:
+def claims_of(text: str) -> list[Claim]:
+    """The claims of a free-text statement; the whole text as one claim when none is found."""
     from factcheck.tasks.claims import claims_from_statement
 
     claims = list(claims_from_statement(text))
@@ -127,5 +128,5 @@ def best_assessment(side_a: list[Claim], side_b: list[Claim]) -> tuple[Assessmen
 
 def text_pair_features(a: str, b: str) -> dict[str, float]:
     """Features of the best-aligned sentence pair of two texts (each may be a passage)."""
-    got = best_assessment(_claims_of(a), _claims_of(b))
+    got = best_assessment(claims_of(a), claims_of(b))
     return dict.fromkeys(FEATURE_NAMES, 0.0) if got is None else got[0].features

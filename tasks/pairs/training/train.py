@@ -103,12 +103,9 @@ class FeatureCache:
 
 def _preparse(rows: Sequence[Row]) -> None:
     """One batched parse for a chunk (nlp.pipe is about twice as fast as one text at a time)."""
-    try:
-        from factcheck.tasks.language.nlp import parse
-        from factcheck.tasks.pairs.features import _claims_of
-    except ImportError:
-        return
-    parse([c.text for r in rows for side in (r.a, r.b) for c in _claims_of(side)])
+    from factcheck.tasks.contradictions import prepare_statements
+
+    prepare_statements([side for r in rows for side in (r.a, r.b)])
 
 
 def featurise(rows: Sequence[Row], cache: FeatureCache | None, label: str = "rows") -> np.ndarray:
