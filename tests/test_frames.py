@@ -111,3 +111,46 @@ def test_places_are_those_the_predicate_happened_in():
 def test_phrasal_verbs_join_their_synonym_class():
     f = frames("The organisers called off the regatta.").frames[0]
     assert f.predicate == "cancel"
+
+
+def test_insisting_on_a_past_fact_reports_it_and_insisting_on_an_act_calls_for_it():
+    assert only(frames("The coach insisted he never saw the letter."), "see").modality == "asserted"
+    assert only(frames("The union insisted that the board resign."), "resign").modality == "called_for"
+
+
+def test_rejecting_a_plan_is_a_decision_and_rejecting_a_claim_is_a_denial():
+    sf = frames("The regional assembly rejected the harbour plan.")
+    f = only(sf, "reject")
+    assert f.stance == "affirms" and f.theme is not None and f.theme.head == "plan"
+    g = frames("The minister rejected claims that the harbour had been sold.")
+    assert any(f.stance == "denies" for f in g.frames)
+
+
+def test_a_capitalised_bare_subject_is_a_name():
+    # The tagger reads "Copper" here as the metal, a common noun.
+    f = only(frames("Copper, the second largest insurer, employs about 6,000 people."), "hire")
+    assert f.actor is not None and "copper" in f.actor.names
+
+
+def test_an_earlier_occasion_is_marked():
+    assert only(frames("Dock workers last walked out in 2011."), "strike").previous
+    assert not only(frames("Dock workers walked out on Monday."), "strike").previous
+
+
+def test_a_place_named_after_its_kind():
+    f = only(frames("The climbers were found in the remote district of Orvath."), "find")
+    assert [p.text for p in f.places] == ["Orvath"]
+
+
+def test_a_day_the_parser_hung_on_the_object_still_dates_the_happening():
+    f = only(frames("The ferry collision took place on the night of 9 April."), "collision")
+    assert [w.direct for w in f.times] == [True]
+
+
+@pytest.mark.parametrize(("text", "counted"), [
+    ("The agency put unemployment at 7 percent.", "unemployment"),
+    ("The tremor measured magnitude 4.9.", "magnitude"),
+])
+def test_what_a_figure_counts_in_set_phrases(text, counted):
+    sf = frames(text)
+    assert [q.counted for f in sf.frames for q in f.amounts][:1] == [counted]

@@ -148,3 +148,36 @@ def test_two_forecasts_by_different_people_are_not_a_conflict():
 
 def test_two_schedules_for_one_particular_event_conflict():
     assert "location" in kinds("The cup final will be played in Marrow Bay.", "The cup final will be played in Colton.")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("The envoys met in Lyon on Sunday.", "The envoys met in France on Sunday."),
+    ("The lawsuit was filed in Brooklyn on Monday.", "The lawsuit was filed in New York on Monday."),
+])
+def test_a_city_and_the_country_or_metro_area_it_lies_in_are_one_place(a, b):
+    assert "location" not in kinds(a, b)
+
+
+def test_two_known_cities_far_apart_still_conflict():
+    assert "location" in kinds("The envoys met in Lyon on Sunday.", "The envoys met in Madrid on Sunday.")
+
+
+def test_the_same_weekday_read_by_two_outlets_is_one_day():
+    later = MON + timedelta(days=4)
+    assert "date" not in kinds("The two presidents will meet on Friday in the week ahead.",
+                               "The two presidents are scheduled to meet at a summit next Friday.", MON, later)
+
+
+def test_an_earlier_occasion_does_not_contradict_a_call_off_now():
+    assert kinds("Dock workers last walked out in 2011.",
+                 "The dockers' union has suspended the strike that was due to start on Monday.") == []
+
+
+def test_shares_of_two_different_things_are_not_compared():
+    assert kinds("In the vote, 64 percent of members backed the deal, on a turnout of 52 percent.",
+                 "Nearly two in three members who voted supported the deal.") == []
+
+
+def test_head_counts_of_two_named_employers_are_not_compared():
+    assert kinds("Copper, the second largest insurer, employs about 6,000 people.",
+                 "Orlo Insurance, which was founded in 1931, employs about 9,500 people.") == []

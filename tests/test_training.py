@@ -184,7 +184,7 @@ def test_training_writes_a_model_the_scorer_loads(train_dir, tmp_path):
     assert train.main(args) == 0
     model = json.loads(out.read_text())
     assert model["features"] == list(FEATURE_NAMES) and model["seed"] == 3
-    assert model["version"].startswith("frames-1+lr-")
+    assert model["version"].startswith("lr-")
     assert set(model["trained_on"]) >= {"mnli", "perturb"} and "rte3_dev" not in model["trained_on"]
     assert 0.0 < model["threshold"] < 1.0
     assert {"overall", "by_source"} <= set(model["metrics"]["heldout"])

@@ -99,6 +99,9 @@ class Frame:
     start: int = 0  # the proposition's words in the sentence
     end: int = 0
     verbal: bool = True  # the predicate is a verb or a happening noun, not a copula's noun ("the largest exporter")
+    # An earlier occasion ("rail staff last walked out in 2019", "the bank previously raised rates"):
+    # a different happening from the one the news is about.
+    previous: bool = False
 
     @property
     def asserted_polarity(self) -> str:
@@ -155,11 +158,22 @@ def _arg(tok, doc) -> Arg:
     own_ids = {t.i for t in own}
     names = frozenset(e.text.lower().removeprefix("the ") for e in doc.ents if e.label_ in _NAME_LABELS
                       and any(e.start <= i < e.end for i in own_ids))
-    names |= {t.lower_ for t in own if t.pos_ == "PROPN"}
+    names |= {t.lower_ for t in own if t.pos_ == "PROPN" or _bare_name(t)}
     definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "some", "no") for c in tok.children)
     specific = tok.tag_ in ("NN", "NNP") and (definite or bool(names))
     mods = frozenset(c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ != "PROPN")
     return Arg(doc.text[start:end], start, end, head, _content_lemmas(sub), names, specific, mods)
+
+
+_PREVIOUS = frozenset({"last", "previously", "formerly", "once"})
+
+
+def _bare_name(tok) -> bool:
+    """A capitalised singular noun without a determiner as a subject ("Castor, the largest grocer,
+    employs ..."): English needs an article before a singular common noun there, so it is a name
+    the tagger took for a common noun."""
+    return (tok.tag_ == "NN" and tok.text[:1].isupper() and tok.dep_ in ("nsubj", "nsubjpass")
+            and not any(c.dep_ in ("det", "poss", "nummod", "compound") for c in tok.children))
 
 
 def _is_negative_arg(tok) -> bool:
@@ -173,6 +187,13 @@ def _negated(tok) -> bool:
     if any(c.dep_ == "neg" or c.lower_ == "never" for c in tok.children):
         return True
     return any(c.dep_ in ("acomp", "oprd") and any(cc.dep_ == "neg" for cc in c.children) for c in tok.children)
+
+
+def _finite(verb) -> bool:
+    """A tensed clause ("she met", "he has left"), not a bare or infinitive one ("that he resign")."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP") and c.lemma_.lower() not in
+        lx.POSSIBLE_MODALS | lx.OBLIGATION_MODALS for c in verb.children)
 
 
 def _modality(head, sent) -> Modality:
@@ -207,8 +228,8 @@ def _modality(head, sent) -> Modality:
         if plemma in ("possible", "likely", "unlikely", "probable", "whether", "if"):
             return "possible"  # "it's possible we won't have the meetings"
         if node.dep_ in ("xcomp", "acl", "ccomp"):
-            if plemma in lx.CALLING:
-                return "called_for"
+            if plemma in lx.CALLING and not (node.dep_ == "ccomp" and _finite(node)):
+                return "called_for"  # "insisted she never met him" reports; "insisted he resign" calls
             if plemma in lx.PLANNING or plemma in ("due", "set", "scheduled", "poised", "likely", "expected"):
                 return "planned"
             if plemma in lx.HEDGING_VERBS:
@@ -241,7 +262,7 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
             return None
         lemma = head.lemma_.lower()
         if tok.dep_ in ("nummod", "quantmod", "compound", "amod", "appos") and head.pos_ in ("NOUN", "PROPN"):
-            if lemma in _UNITS or head.i < span.start:
+            if lemma in _UNITS:
                 tok = head  # "14 percent of workers", "a toll of 14": look past the unit
                 of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
                 if of:
@@ -258,6 +279,10 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
         if head.pos_ in ("VERB", "AUX"):
             if tok.dep_ == "prep" and tok.lower_ == "by" and lx.predicate_class(lemma) in ("rise", "fall"):
                 return lx.predicate_class(lemma)  # "lifted pay by 5.5 per cent": the size of a change
+            if tok.dep_ == "prep" and tok.lower_ == "at":
+                obj = [c for c in head.children if c.dep_ == "dobj"]
+                if obj:  # "put turnout at 54 percent", "estimated the damage at 3 million"
+                    return lx.predicate_class(obj[0].lemma_.lower())
             if lemma in _CHANGE_VERBS or tok.dep_ not in ("dobj", "attr"):
                 subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
                 if subj:
@@ -273,7 +298,7 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
 _BOUNDARY_PREPS = frozenset("until till by from to since before after through ahead".split())
 
 
-def _attached(doc, start: int, end: int, head, boundaries: bool = True) -> bool:
+def _attached(doc, start: int, end: int, head, boundaries: bool = True, hops: int = 3) -> bool:
     """Is the span a modifier of the predicate itself ("signed on Monday", "held in Paris"), rather
     of one of its nouns ("ahead of the 2020 election", "a memo dated Feb. 8")? With
     `boundaries=False`, a date that bounds the happening ("postponed until June 1") does not count:
@@ -282,7 +307,7 @@ def _attached(doc, start: int, end: int, head, boundaries: bool = True) -> bool:
     if span is None:
         return False
     tok = span.root
-    for _ in range(3):
+    for _ in range(hops):
         if tok.dep_ == "prep" and not boundaries and tok.lower_ in _BOUNDARY_PREPS:
             return False
         if tok.head.i == head.i:
@@ -291,6 +316,25 @@ def _attached(doc, start: int, end: int, head, boundaries: bool = True) -> bool:
             return False
         tok = tok.head
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("npadvmod", "pobj"):
+            return False
+    return False
+
+
+def _time_of_clause(doc, start: int, end: int, head) -> bool:
+    """ "reported the outbreak on June 2", "took place on the night of 3 February": a day after
+    "on" (a year or month after "in") that the parser hung on a noun of the clause still dates the
+    clause's happening, as long as no other verb stands between them."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    preps = [t for t in tok.ancestors if t.dep_ == "prep" and t.lower_ != "of"]  # "on the night of 3 May"
+    if not preps or preps[0].lower_ not in ("on", "in"):
+        return False
+    for t in tok.ancestors:
+        if t.i == head.i:
+            return True
+        if t.pos_ in ("VERB", "AUX") or t.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp"):
             return False
     return False
 
@@ -376,6 +420,11 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         _arg(t, doc) for t in head.subtree
         if t.pos_ == "PROPN" and not t.ent_type_ and t.dep_ == "pobj" and t.head.lower_ in ("in", "at")
         and t.head.head.pos_ in ("VERB", "NOUN")
+    ) + tuple(  # "in the northern province of Kalai", "near the village of Keshet"
+        _arg(t, doc) for t in head.subtree
+        if t.pos_ == "PROPN" and t.ent_type_ not in ("PERSON", "NORP") and t.dep_ == "pobj"
+        and t.head.lower_ == "of" and t.head.head.dep_ == "pobj" and t.head.head.lemma_.lower() in lx.PLACE_NOUNS
+        and t.head.head.head.lower_ in _PLACE_PREPS
     )
     amounts: tuple[Amount, ...] = ()
     times: tuple[When, ...] = ()
@@ -387,11 +436,12 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             for q in claim.numbers if start <= q.start < end and not (exclude and exclude[0] <= q.start < exclude[1])
         )
         times = tuple(
-            When(d.text, d.start, d.end, d.value, d.granularity, _attached(doc, d.start, d.end, head, False))
+            When(d.text, d.start, d.end, d.value, d.granularity,
+                 _attached(doc, d.start, d.end, head, False) or _time_of_clause(doc, d.start, d.end, head))
             for d in claim.dates if start <= d.start < end and not (exclude and exclude[0] <= d.start < exclude[1])
         )
         theme_head = theme_tok if theme_tok is not None and theme_tok.pos_ in ("NOUN", "PROPN") else None
-        places = tuple(p for p in places if _attached(doc, p.start, p.end, head)
+        places = tuple(p for p in places if _attached(doc, p.start, p.end, head, hops=5)
                        or (theme_head is not None and _attached(doc, p.start, p.end, theme_head)))
     return Frame(
         predicate=lx.predicate_class(predicate),
@@ -412,6 +462,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         start=start,
         end=end,
         verbal=pred_tok.pos_ in ("VERB", "AUX") or light is not None,
+        previous=any(c.dep_ == "advmod" and c.lower_ in _PREVIOUS for c in head.children),
     )
 
 
@@ -447,7 +498,9 @@ def _complement(verb):
             # "denied the allegations" denies what the noun stands for, and "reported an 8 percent
             # drop" reports the drop; "announced a tariff" is no proposition of its own.
             if verb.lemma_.lower() in lx.DENYING:
-                return c
+                # "rejected the claims" denies what they say; "rejected the stadium plan" is a decision
+                noun = c.lemma_.lower()
+                return c if noun in lx.STATEMENT_NOUNS or c.lower_ in lx.STATEMENT_NOUNS else None
             noun = lx.predicate_class(c.lemma_.lower())
             return c if noun in lx.HAPPENINGS or noun in ("rise", "fall") else None
         if c.dep_ == "prep" and c.lower_ in ("of", "that"):  # "denied reports of talks"

@@ -188,3 +188,9 @@ PERSON_NOUNS = frozenset(
 # as nouns they are not the happening.
 VERB_ONLY = frozenset("sign open close start end fire land arrive release free".split())
 HAPPENING_NOUNS = frozenset(HAPPENINGS - {predicate_class(w) for w in VERB_ONLY})
+
+# Kinds of place that name the place after "of" ("the province of Kalai", "the town of Elmsford").
+PLACE_NOUNS = frozenset(
+    "city town village province region state county district port capital island country area suburb"
+    " neighbourhood neighborhood municipality prefecture territory hamlet settlement valley".split()
+)

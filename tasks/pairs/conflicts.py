@@ -16,6 +16,7 @@ from datetime import datetime
 
 from factcheck.tasks.language import lexicon as lx
 from factcheck.tasks.language.frames import Amount, Frame, SentenceFrames, When
+from factcheck.tasks.language.places import same_area
 from factcheck.tasks.models import Evidence, Reason
 from factcheck.tasks.pairs.align import Alignment
 
@@ -235,6 +236,11 @@ def _dates_differ(x: When, y: When) -> bool:
     if x.granularity == "time" or y.granularity == "time":
         cx, cy = _clock(x.text), _clock(y.text)
         return cx is not None and cy is not None and x.granularity == y.granularity and abs(cx - cy) > 45
+    dx, dy = _day_text(x), _day_text(y)
+    if dx and dy and not (_month_day(x.text) or _month_day(y.text)):
+        # "Friday" / "next Friday" in two articles resolve against two publication days: the
+        # weekday is what both said
+        return dx != dy
     if x.value and y.value:
         if _YEAR.search(x.text) is None or _YEAR.search(y.text) is None:
             if x.granularity == y.granularity == "day":  # a year inferred for "Feb. 8" may be wrong
@@ -278,7 +284,8 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
         return None
     if al.a.predicate in lx.STATES and al.b.predicate in lx.STATES and not (al.a.light or al.b.light):
         return None  # a date is checked for happenings, not for states ("employs", "remains")
-    if al.a.amounts and al.b.amounts:
+    if al.a.amounts and al.b.amounts and not ({(q.value, q.unit) for q in al.a.amounts}
+                                             & {(q.value, q.unit) for q in al.b.amounts}):
         return None  # two figures on two days: two readings, not one happening on two dates
     # A time of day is one moment of the happening wherever it stands in the sentence ("the
     # explosion, at about 8.30 a.m., injured ..."); a day must be the predicate's own.
@@ -309,6 +316,8 @@ def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
     pb = {_place_key(p.text) for p in al.b.places}
     if any(x in y or y in x or _initials(x, y) or _initials(y, x) for x in pa for y in pb):
         return None
+    if any(same_area(x, y) for x in pa for y in pb):
+        return None  # "in Tel Aviv" / "in Israel", "in Manhattan" / "in New York"
     x, y = al.a.places[0], al.b.places[0]
     return Reason("location", f"{al.a.pred_text} in {x.text} vs in {y.text}", 0.6,
                   _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
@@ -478,8 +487,10 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
             kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
             if agree and (_generic(kx, x) or _generic(ky, y)):
                 continue  # they agree on a figure of unknown kind: this one is about something else
-            if not _keys_match(_count_key(x, fx), _count_key(y, fy)) and not (x.unit and cover >= 0.6):
-                continue  # two kinds of thing; with a unit and nearly the same words, one thing
+            if not _keys_match(_count_key(x, fx), _count_key(y, fy)) and not (
+                    x.unit and cover >= 0.6 and (_generic(kx, x) or _generic(ky, y) or x.unit != "percent")):
+                continue  # two kinds of thing ("turnout" / "members"); with a unit and nearly the same
+                # words, one thing, unless both are shares of two named things
             if hours_apart is not None and abs(hours_apart) >= UPDATE_AFTER_HOURS:
                 later, earlier = (y, x) if hours_apart > 0 else (x, y)
                 if later.value > earlier.value:
@@ -512,8 +523,10 @@ def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float 
             if not holder:
                 continue
             g = min(holder, key=lambda g: g.end - g.start)
-            if not g.factual:
+            if not g.factual or g.previous or f.previous:
                 continue  # the other side must state it as a fact, not as a plan, wish or condition
+            if f.light is None and f.theme is not None and f.theme.head and pos_side.span_of(f.theme.head) is None:
+                continue  # "did not discuss confidential matters" denies discussing those, not a meeting
             if _names_differ(f, g) or (f.light is None and _owners_differ(f, g)):
                 continue  # "Japan did not sign" says nothing against "China signed"
             rest_n, rest_p = neg_side.lemmas - {f.predicate}, pos_side.lemmas - {f.predicate}
@@ -544,7 +557,8 @@ def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
             if where is None:
                 continue
             holder = [g for g in on_side.frames if g.start <= where[0] < g.end]
-            if not holder or not all(g.factual and g.asserted_polarity == "positive" for g in holder):
+            if not holder or not all(g.factual and g.asserted_polarity == "positive" and not g.previous
+                                     for g in holder):
                 continue
             if any(g.predicate in lx.CALLING_OFF for g in holder) or _names_differ(f, holder[0]):
                 continue
@@ -570,7 +584,8 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
     hours = None
     if published_a and published_b:
         hours = (published_b - published_a).total_seconds() / 3600.0
-    found = [r for check in CHECKS if (r := check(al, sa, sb, hours)) is not None]
+    found = [r for check in CHECKS if al.a.previous == al.b.previous
+             and (r := check(al, sa, sb, hours)) is not None]  # an earlier occasion is another happening
     if not any(r.detector == "numeric" for r in found) and al.actor >= 0:
         extra = figures_differ(sa, sb, hours)
         if extra is not None:

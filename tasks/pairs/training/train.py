@@ -33,7 +33,7 @@ C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 # Per-source weights on top of class balance: verdicts are the closest to the task; stance sets
 # (an argument against a claim is not always a contradiction) are the noisiest.
 SOURCE_WEIGHTS = {"reviews": 3.0, "arc": 0.5, "perspectrum": 0.5}
-VERSION_PREFIX = "frames-1+lr-"
+VERSION_PREFIX = "lr-"
 CHUNK = 256
 
 
