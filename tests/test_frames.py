@@ -154,3 +154,8 @@ def test_a_day_the_parser_hung_on_the_object_still_dates_the_happening():
 def test_what_a_figure_counts_in_set_phrases(text, counted):
     sf = frames(text)
     assert [q.counted for f in sf.frames for q in f.amounts][:1] == [counted]
+
+
+def test_a_count_of_sources_is_not_a_figure_of_the_story():
+    sf = frames("The insurer has taken a loan of 3 billion euros, according to four people briefed on the deal.")
+    assert [q.value for f in sf.frames for q in f.amounts] == [3e9]

@@ -320,6 +320,20 @@ def _attached(doc, start: int, end: int, head, boundaries: bool = True, hops: in
     return False
 
 
+def _in_attribution(doc, start: int) -> bool:
+    """ "according to two people familiar with the matter", "three officials said": a count of
+    sources, not a figure of the story."""
+    tok = next((t for t in doc if t.idx <= start < t.idx + len(t.text)), None)
+    if tok is None:
+        return False
+    for t in [tok, *tok.ancestors]:
+        if t.dep_ == "prep" and t.lower_ == "according":
+            return True
+        if t.dep_ == "nsubj" and t.head.lemma_.lower() in lx.REPORTING:
+            return True
+    return False
+
+
 def _time_of_clause(doc, start: int, end: int, head) -> bool:
     """ "reported the outbreak on June 2", "took place on the night of 3 February": a day after
     "on" (a year or month after "in") that the parser hung on a noun of the clause still dates the
@@ -434,6 +448,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                    _quantity_head(doc, q.start, q.end) or (lx.predicate_class(q.counted) if q.counted else None),
                    q.approx, q.upper)
             for q in claim.numbers if start <= q.start < end and not (exclude and exclude[0] <= q.start < exclude[1])
+            and not _in_attribution(doc, q.start)
         )
         times = tuple(
             When(d.text, d.start, d.end, d.value, d.granularity,

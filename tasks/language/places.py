@@ -18,7 +18,7 @@ from functools import lru_cache
 NEAR_KM = 50.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     kind: str  # "country", "state" (US), "city"
     country: str  # ISO code
@@ -47,7 +47,10 @@ def _gazetteer() -> dict[str, tuple[Place, ...]]:
         found.setdefault(_key(s["name"]), []).append(Place("state", "US", code))
     for c in gc.get_cities().values():
         place = Place("city", c["countrycode"], c["admin1code"], c["latitude"], c["longitude"])
-        names = {_key(c["name"])} | {_key(n) for n in c.get("alternatenames", ()) if n.isascii() and len(n) > 3}
+        # English-style spellings only ("Tel Aviv-Yafo", "Borough of Manhattan"): the gazetteer's
+        # many transliterations cost memory and name nothing an English report writes
+        names = {_key(c["name"])} | {_key(n) for n in c.get("alternatenames", ())
+                                     if n.isascii() and n[:1].isupper() and len(n) > 3 and " " not in n.strip()[:1]}
         for n in names:
             found.setdefault(n, []).append(place)
     return {k: tuple(v) for k, v in found.items()}
