@@ -21,7 +21,8 @@ from factcheck.flows.web.security import safe_href
 
 
 @pytest.fixture
-def review_db(use_database):
+def review_db(use_database, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_ALLOWED_HOSTS", "testserver")  # the TestClient's Host
     return use_database, populate(use_database)
 
 
@@ -171,7 +172,8 @@ def test_filters_and_search_narrow_the_queue(client, review_db):
     assert listed(f"?event={event}") == {pairs["flood"]}
     assert pairs["flood"] in listed(f"?min_score={score}")
     assert listed("?min_score=1") == set()
-    assert "minimum score" in client.get("/?min_score=7").text  # a bad value is a notice, not an error
+    bad = client.get("/?min_score=7")  # a bad value is a notice on the queue (400), not an error page
+    assert bad.status_code == 400 and "minimum score" in bad.text and 'class="queue"' in bad.text
 
     token = csrf_of(client.get("/").text)
     client.post(f"/pairs/{pairs['flood']}/verdict", data={"verdict": "confirmed", "csrf_token": token})

@@ -2,15 +2,19 @@
 
 Server-rendered (Starlette + Jinja2 with autoescaping) with one small script (static/app.js) for
 the keyboard shortcuts. Database work runs in Starlette's thread pool with the pipeline's own
-sessions (db/engine.py). See security.py for sessions, CSRF, links and headers.
+sessions (db/engine.py); sign-ins run in a small pool of their own, so that password hashing
+(32 MiB of scrypt each) cannot take all memory. See security.py for sessions, CSRF, links, the
+Host header and the security headers, and limits.py for the checks of values from requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,15 +26,18 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from factcheck.db import queries, reviews
 from factcheck.db.engine import session_scope
 from factcheck.db.models import Article, ClaimPair, Event
-from factcheck.flows.web import highlight, security
+from factcheck.flows.web import highlight, limits, security
 from factcheck.flows.web.params import QueueParams
 
 HERE = Path(__file__).parent
@@ -38,8 +45,14 @@ PAGE_SIZE = 25
 MAX_FORM_BYTES = 64 * 1024
 MAX_NOTE = 4000
 VERDICTS = ("confirmed", "rejected", "unsure")
-# Sign-in throttle: this many failures for one name within the window refuse further tries.
+# Sign-in throttle: this many failures for one name (limits.throttle_key) within the window refuse
+# further tries, and so do this many from one client address across names.
 MAX_FAILURES, FAILURE_WINDOW_S = 10, 600.0
+MAX_ADDRESS_FAILURES = 30
+# Password checks at once in this process (scrypt: 32 MiB and ~0.1 s each); further sign-ins wait
+# their turn in the queue of this pool, holding neither a thread nor hashing memory.
+HASH_WORKERS = 3
+_HASH_POOL = ThreadPoolExecutor(HASH_WORKERS, thread_name_prefix="factcheck-sign-in")
 
 
 def _when(value: datetime | None) -> str:
@@ -76,7 +89,8 @@ class ReviewApp:
 
     def __init__(self, database_url: str, secret: bytes | None = None) -> None:
         self.database_url = database_url
-        configured = security.WebSettings().web_secret
+        self.settings = security.WebSettings()
+        configured = self.settings.web_secret
         if secret is None and configured is not None:
             secret = configured.get_secret_value().encode("utf-8")
         if secret is None:
@@ -84,8 +98,8 @@ class ReviewApp:
                 secret = reviews.stored_secret(session)
         self.secret = secret
         self.templates = make_templates()
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._failures_lock = threading.Lock()
+        self._attempts: dict[str, deque[float]] = {}
+        self._attempts_lock = threading.Lock()
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -134,21 +148,35 @@ class ReviewApp:
 
     # --- sign-in -------------------------------------------------------------------------------
 
-    def _throttled(self, name: str) -> bool:
-        now = time.monotonic()
-        with self._failures_lock:
-            failures = self._failures.get(name)
-            if not failures:
-                return False
-            while failures and failures[0] < now - FAILURE_WINDOW_S:
-                failures.popleft()
-            return len(failures) >= MAX_FAILURES
+    def _throttle_keys(self, name: str, request: Request) -> list[tuple[str, int]]:
+        address = request.client.host if request.client else ""
+        return [("name:" + limits.throttle_key(name), MAX_FAILURES), ("address:" + address, MAX_ADDRESS_FAILURES)]
 
-    def _failed(self, name: str) -> None:
-        with self._failures_lock:
-            if len(self._failures) > 10_000:  # many made-up names: forget the quiet ones
-                self._failures = defaultdict(deque, {k: v for k, v in self._failures.items() if len(v) >= 3})
-            self._failures[name].append(time.monotonic())
+    def _reserve(self, keys: list[tuple[str, int]]) -> float | None:
+        """Count an attempt against every key before it is evaluated, in one step with the check,
+        so that concurrent attempts beyond a limit are refused unevaluated. Its mark, or None when
+        a key is at its limit."""
+        now = time.monotonic()
+        with self._attempts_lock:
+            for key, limit in keys:
+                marks = self._attempts.get(key, deque())
+                while marks and marks[0] < now - FAILURE_WINDOW_S:
+                    marks.popleft()
+                if len(marks) >= limit:
+                    return None
+            if len(self._attempts) > 10_000:  # many made-up names: forget the quiet ones
+                self._attempts = {k: v for k, v in self._attempts.items() if len(v) >= 3}
+            for key, _ in keys:
+                self._attempts.setdefault(key, deque()).append(now)
+        return now
+
+    def _release(self, keys: list[tuple[str, int]], mark: float) -> None:
+        """Take an attempt's mark back: it succeeded (or failed on our side), so it is no failure."""
+        with self._attempts_lock:
+            for key, _ in keys:
+                marks = self._attempts.get(key)
+                if marks and mark in marks:
+                    marks.remove(mark)
 
     def _pre_token(self, request: Request) -> tuple[str, bool]:
         value = request.cookies.get(security.PRE_SESSION_COOKIE, "")
@@ -178,8 +206,14 @@ class ReviewApp:
         pre = request.cookies.get(security.PRE_SESSION_COOKIE, "")
         if not pre or not security.csrf_ok(self.secret, "pre:" + pre, form.get(security.CSRF_FIELD)):
             raise Forbidden("the form expired or did not come from this site; reload the sign-in page")
-        name, password = form.get("name", "").strip()[:200], form.get("password", "")
-        if self._throttled(name):
+        try:
+            name = limits.sign_in_name(form.get("name", ""))
+        except limits.BadInput as exc:
+            return self._login_form(request, "", str(exc), 400)
+        password = form.get("password", "")
+        keys = self._throttle_keys(name, request)
+        mark = self._reserve(keys)
+        if mark is None:
             return self._login_form(request, name, "Too many failed attempts; wait ten minutes.", 429)
 
         def work() -> str | None:
@@ -187,10 +221,14 @@ class ReviewApp:
                 reviewer = reviews.authenticate(db, name, password)
                 return reviews.start_session(db, self.secret, reviewer.id) if reviewer else None
 
-        token = await run_in_threadpool(work)
+        try:  # in the sign-in pool: at most HASH_WORKERS passwords are hashed at once
+            token = await asyncio.wrap_future(_HASH_POOL.submit(work))
+        except Exception:
+            self._release(keys, mark)
+            raise
         if token is None:
-            self._failed(name)
             return self._login_form(request, name, "Wrong name or password.", 401)
+        self._release(keys, mark)
         response = RedirectResponse(_local(form.get("next")) or "/", status_code=303)
         self.set_cookie(request, response, security.SESSION_COOKIE, token, int(reviews.SESSION_LIFETIME.total_seconds()))
         response.delete_cookie(security.PRE_SESSION_COOKIE, path="/")
@@ -215,7 +253,7 @@ class ReviewApp:
 
     async def queue(self, request: Request) -> Response:
         params = QueueParams.parse(request.query_params)
-        after_token = request.query_params.get("after", "")
+        after_token = request.query_params.get("after", "")[:100]
 
         def work() -> Response | Page:
             with session_scope(self.database_url) as db:
@@ -227,8 +265,8 @@ class ReviewApp:
                 after = None
                 if after_token:
                     try:
-                        after = queries.parse_cursor(after_token, "score")
-                    except ValueError:
+                        after = limits.check_cursor(*queries.parse_cursor(after_token, "score"))
+                    except ValueError:  # limits.BadInput too
                         problems.append("that page link is not valid any more: showing the first page")
                 rows = queries.list_pairs(db, filters, sort="score", after=after, limit=PAGE_SIZE + 1)
                 more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
@@ -241,7 +279,7 @@ class ReviewApp:
                     "matching": queries.count_pairs(db, filters), "outlets": outlets, "event": event,
                     "problems": problems, "paged": after is not None,
                     "next_page": params.query(after=queries.cursor_token(rows[-1], "score")) if more and rows else None,
-                })  # fmt: skip
+                }, 400 if problems else 200)  # fmt: skip
 
         result = await run_in_threadpool(work)
         return self.render(request, result) if isinstance(result, Page) else result
@@ -293,8 +331,8 @@ class ReviewApp:
                     "reviewer": reviewer, "csrf": security.csrf_token(self.secret, token), "pair": pair,
                     "sides": sides, "event": event, "siblings": siblings, "params": params,
                     "history": reviews.pair_history(db, pair.id), "previous": previous, "following": following,
-                    "done": done_pair, "queue_query": params.query(),
-                })  # fmt: skip
+                    "done": done_pair, "queue_query": params.query(), "problems": params.problems,
+                }, 400 if params.problems else 200)  # fmt: skip
 
         result = await run_in_threadpool(work)
         return self.render(request, result) if isinstance(result, Page) else result
@@ -306,26 +344,35 @@ class ReviewApp:
         if not security.csrf_ok(self.secret, token, form.get(security.CSRF_FIELD)):
             raise Forbidden("the form expired or did not come from this site; reload the page")
         verdict, note = form.get("verdict", ""), form.get("note", "")[:MAX_NOTE]
+        # Bad queue values are dropped (QueueParams): they only decide where to go next.
         queue = parse_qs(form.get("queue", "").lstrip("?")[:4000])
         params = QueueParams.parse({key: values[0] for key, values in queue.items()})
 
-        def work() -> Response:
+        def save() -> Response | queries.PairView:
             with session_scope(self.database_url) as db:
                 reviewer, _ = self.signed_in(db, request)
                 if reviewer is None:
                     return self.to_login(request)
                 if verdict not in VERDICTS:
                     return self.error(request, 400, f"Unknown verdict; use one of: {', '.join(VERDICTS)}.")
+                if limits.has_control(note, limits.LINE_BREAKS):
+                    return self.error(request, 400, "The note holds control characters; the verdict was not "
+                                                    "saved. Go back, remove them and send it again.")  # fmt: skip
                 pair = queries.get_pair(db, pair_id) if pair_id is not None else None
                 if pair is None:
                     return self.error(request, 404, "No such pair.")
                 reviews.record_verdict(db, pair.id, verdict, reviewer.name, note)
+                return pair
+
+        def next_pair(pair: queries.PairView) -> Response:
+            with session_scope(self.database_url) as db:  # the verdict is committed already
                 _, following = self._neighbours(db, params, pair)
             target = f"/pairs/{following}" if following else "/"
             query = params.items(done=pair.id) if following else params.items()
             return RedirectResponse(target + ("?" + urlencode(query) if query else ""), status_code=303)
 
-        return await run_in_threadpool(work)
+        saved = await run_in_threadpool(save)
+        return saved if isinstance(saved, Response) else await run_in_threadpool(next_pair, saved)
 
 
 def _int(value: Any) -> int | None:
@@ -366,17 +413,37 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(database_url: str, *, secret: bytes | None = None) -> Starlette:
-    """The ASGI app for a database (its schema is brought up to date on first use)."""
+class _ReviewStarlette(Starlette):
+    """Starlette with SecurityHeaders outside everything, the 500 page included (middleware added
+    the usual way sits inside the error handler, so a 500 would go out without the headers)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+def create_app(database_url: str, *, secret: bytes | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
+    """The ASGI app for a database (its schema is brought up to date on first use). `allowed_hosts`
+    defaults to the setting FACTCHECK_ALLOWED_HOSTS (security.WebSettings)."""
     review = ReviewApp(database_url, secret)
+    hosts = allowed_hosts if allowed_hosts is not None else review.settings.allowed_hosts
 
     async def forbidden(request: Request, exc: Exception) -> Response:
         return review.error(request, 403, f"Forbidden: {exc}")
 
+    async def bad_input(request: Request, exc: Exception) -> Response:
+        return review.error(request, 400, str(exc))
+
     async def not_found(request: Request, exc: Exception) -> Response:
         return review.error(request, getattr(exc, "status_code", 404), "Not found.")
 
-    app = Starlette(
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """No details for the user (the server logs the exception); the page still has the headers."""
+        try:
+            return review.error(request, 500, "Something went wrong on the server. Try again in a moment.")
+        except Exception:  # the error page itself failed: plain text, still no details
+            return PlainTextResponse("Something went wrong on the server.", status_code=500)
+
+    app = _ReviewStarlette(
         routes=[
             Route("/", review.queue, methods=["GET"]),
             Route("/login", review.login_page, methods=["GET"]),
@@ -386,8 +453,12 @@ def create_app(database_url: str, *, secret: bytes | None = None) -> Starlette:
             Route("/pairs/{pair_id}/verdict", review.verdict, methods=["POST"]),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
-        exception_handlers={Forbidden: forbidden, 404: not_found, 405: not_found},
-    )
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=[security.host_pattern(h) for h in hosts], www_redirect=False)
+        ],
+        exception_handlers={
+            Forbidden: forbidden, limits.BadInput: bad_input, 404: not_found, 405: not_found, Exception: server_error,
+        },
+    )  # fmt: skip
     app.state.review = review
-    app.add_middleware(SecurityHeaders)
     return app

@@ -1,5 +1,7 @@
 """The queue's filters as they travel in URLs: parsed leniently (a bad value is dropped with a
-notice, never an error page) and written back for links, so a pair page knows its queue."""
+notice in `problems`; pages then answer 400 but still show the queue or pair) and written back for
+links, so a pair page knows its queue. Values are checked by limits.py so that none can fail in
+the database."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from urllib.parse import urlencode
 
 from factcheck.db.models import PAIR_STATUSES
 from factcheck.db.queries import PairFilter
+from factcheck.flows.web.limits import BadInput, check_text, parse_day, parse_id
 
 MAX_SEARCH = 200
 
@@ -35,16 +38,16 @@ class QueueParams:
         event = None
         if params.get("event"):
             try:
-                event = int(params["event"])
-            except ValueError:
-                problems.append("the event must be a number")
+                event = parse_id(params["event"], "event")
+            except BadInput as exc:
+                problems.append(str(exc))
         days: dict[str, date | None] = {"since": None, "until": None}
         for name in days:
             if params.get(name):
                 try:
-                    days[name] = date.fromisoformat(params[name])
-                except ValueError:
-                    problems.append(f"{name}: not a date (YYYY-MM-DD)")
+                    days[name] = parse_day(params[name], name)
+                except BadInput as exc:
+                    problems.append(str(exc))
         min_score = None
         if params.get("min_score"):
             try:
@@ -54,14 +57,21 @@ class QueueParams:
             except ValueError:
                 problems.append("the minimum score is a number from 0 to 1")
                 min_score = None
+        texts = {}
+        for name, what, limit in (("outlet", "outlet", 200), ("q", "search", MAX_SEARCH)):
+            try:
+                texts[name] = check_text((params.get(name) or "").strip()[:limit], what)
+            except BadInput as exc:
+                problems.append(str(exc))
+                texts[name] = ""
         return cls(
             status=status,
-            outlet=(params.get("outlet") or "").strip()[:200],
+            outlet=texts["outlet"],
             event=event,
             since=days["since"],
             until=days["until"],
             min_score=min_score,
-            q=(params.get("q") or "").strip()[:MAX_SEARCH],
+            q=texts["q"],
             problems=tuple(problems),
         )
 

@@ -9,16 +9,20 @@
   and so does a POST whose Origin header names another site.
 * Links: only absolute http(s) URLs become hrefs; anything else (javascript:, data:, relative,
   URLs with whitespace or control characters) is shown as text.
+* Host header: only the names in `FACTCHECK_ALLOWED_HOSTS` are served (400 otherwise), so a
+  DNS-rebinding page cannot talk to a review app on loopback as if it were its own site.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SESSION_COOKIE = "factcheck_session"
 PRE_SESSION_COOKIE = "factcheck_pre"
@@ -52,6 +56,33 @@ class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_file=None, extra="ignore")
 
     web_secret: SecretStr | None = None
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["localhost", "127.0.0.1", "::1"],
+        description=(
+            "Host names the review app answers to (FACTCHECK_ALLOWED_HOSTS, comma-separated or a JSON "
+            "list; `*.example.org` for subdomains); any other Host header gets 400. Add the public name "
+            "when serving beyond loopback, e.g. `review.example.org,localhost`."
+        ),
+    )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        """A comma-separated string or a JSON list (environment values are strings)."""
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
+        return [str(host).strip() for host in value if str(host).strip()] if isinstance(value, list) else value
+
+
+def host_pattern(host: str) -> str:
+    """A configured name as TrustedHostMiddleware compares it: lower case, without a port, an IPv6
+    literal in brackets (that is how it appears in a Host header)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    if host.count(":") == 1:  # name:port
+        return host.partition(":")[0]
+    return f"[{host}]" if ":" in host else host
 
 
 def csrf_token(secret: bytes, session_token: str) -> str:
