@@ -101,20 +101,22 @@ def test_loopback_url_refused_by_default_before_connecting(loopback):
     assert loopback.requests == []
 
 
-def test_redirect_hop_to_loopback_refused(loopback):
-    """First hop allowed (its name resolves 'publicly'), the redirect to 127.0.0.1 is not.
+def test_redirect_hop_to_private_address_refused(loopback, monkeypatch):
+    """First hops allowed (127.0.0.1 counts as public here), the redirect to 127.0.0.2 is not.
 
-    The fake resolver only feeds the guard; httpx still really connects to localhost, so
-    this proves the request hook runs again for the redirect hop.
-    """
-    loopback.routes["/start"] = Route.redirect(loopback.url("/middle", host="localhost"))
-    loopback.routes["/middle"] = Route.redirect(loopback.url("/internal"))
+    The connection goes to the address the guard vetted, so the test server must stand in for
+    a public one; the hop to another loopback address shows the guard runs for every hop."""
+    from factcheck.tasks import http
+
+    monkeypatch.setattr(http, "_is_public", lambda ip: str(ip) == "127.0.0.1")
+    loopback.routes["/start"] = Route.redirect(loopback.url("/middle", host="news.test"))
+    loopback.routes["/middle"] = Route.redirect(loopback.url("/internal", host="127.0.0.2"))
     loopback.routes["/internal"] = Route(body=b"admin panel")
-    resolver = fake_resolver({"localhost": [PUBLIC_IP]})
+    resolver = fake_resolver({"news.test": ["127.0.0.1"]})
     with make_client(HttpSettings(), resolver=resolver) as client:
-        with pytest.raises(FetchRefused, match="127.0.0.1"):
-            get_bytes(client, loopback.url("/start", host="localhost"), max_bytes=1000)
-    assert resolver.calls == ["localhost", "localhost"]  # the guard ran for both hops
+        with pytest.raises(FetchRefused, match="127.0.0.2"):
+            get_bytes(client, loopback.url("/start", host="news.test"), max_bytes=1000)
+    assert resolver.calls == ["news.test", "news.test"]  # the redirect's connection is not reused
     assert [r.path for r in loopback.requests] == ["/start", "/middle"]
 
 
@@ -229,7 +231,7 @@ def test_settings_defaults():
     assert settings.allow_private_addresses is False
     client = make_client(settings)
     assert client.timeout.connect == 10.0 and client.timeout.read == 20.0
-    assert client.follow_redirects and client.max_redirects == 5
+    assert client.max_redirects == 5 and not client.follow_redirects  # get_bytes follows them
     client.close()
 
 
