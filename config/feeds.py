@@ -32,14 +32,24 @@ def parse_feeds(text: str, *, origin: str = "feeds file") -> list[FeedSource]:
             raise FeedsFileError(f"{origin}: feed #{number} has no 'outlet'")
         if not isinstance(url, str) or not url.strip():
             raise FeedsFileError(f"{origin}: feed #{number} ({outlet}) has no 'url'")
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not _valid_feed_url(url.strip()):
             raise FeedsFileError(f"{origin}: feed #{number} ({outlet}) has an invalid url {url!r}")
         if url in seen:
             continue
         seen.add(url)
         sources.append(FeedSource(outlet=outlet.strip(), url=url.strip()))
     return sources
+
+
+def _valid_feed_url(url: str) -> bool:
+    """An http(s) URL with a host and a usable port; urlsplit raises, rather than answers, for
+    some broken ones ('http://[::1', 'http://host:port')."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0 and "\x00" not in url
 
 
 def load_feeds(path: Path) -> list[FeedSource]:

@@ -6,10 +6,33 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///factcheck.db"
+MAX_URL_FILE_BYTES = 64 * 1024
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names it and says why, without its value."""
+
+
+def read_url_file(path: Path) -> str:
+    """The database URL kept in a file (a Docker or Kubernetes secret): the file's text without
+    surrounding blank space, so that a trailing newline does not become part of the URL."""
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_URL_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise SettingsError(f"FACTCHECK_DATABASE_URL_FILE {path}: cannot be read ({reason})") from None
+    try:
+        url = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise SettingsError(f"FACTCHECK_DATABASE_URL_FILE {path}: is not UTF-8 text") from None
+    if len(data) > MAX_URL_FILE_BYTES or not url or "\n" in url:
+        raise SettingsError(f"FACTCHECK_DATABASE_URL_FILE {path}: expected one line holding the database URL")
+    return url
 
 
 class Settings(BaseSettings):
@@ -20,6 +43,10 @@ class Settings(BaseSettings):
     database_url: SecretStr = Field(
         default=SecretStr(DEFAULT_DATABASE_URL),
         description="SQLAlchemy URL; secret so that a password never reaches logs.",
+    )
+    database_url_file: Path | None = Field(
+        default=None,
+        description="A file holding the database URL (e.g. a Docker or Kubernetes secret), instead of FACTCHECK_DATABASE_URL.",
     )
     db_retries: int = Field(
         default=5, ge=0, le=20, description="Retries of a database connection that failed to open (backoff with jitter)."
@@ -90,8 +117,20 @@ class Settings(BaseSettings):
     )
     failure_webhook_timeout_s: float = Field(default=5.0, gt=0)
 
+    @field_validator("database_url_file", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value):
+        """FACTCHECK_DATABASE_URL_FILE= (empty) means no file, not the current directory."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     def database(self) -> str:
-        return self.database_url.get_secret_value()
+        """FACTCHECK_DATABASE_URL, or the URL read from FACTCHECK_DATABASE_URL_FILE (not both: which
+        one is meant would be a guess), or the default."""
+        if self.database_url_file is None:
+            return self.database_url.get_secret_value()
+        if "database_url" in self.model_fields_set:
+            raise SettingsError("set FACTCHECK_DATABASE_URL or FACTCHECK_DATABASE_URL_FILE, not both")
+        return read_url_file(self.database_url_file)
 
 
 @lru_cache(maxsize=1)

@@ -6,9 +6,13 @@ db/outages.py); a connection lost in the middle of a transaction is reported, no
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -22,7 +26,6 @@ from factcheck.db.outages import (  # the errors are imported from here by calle
     connect,
     connection_lost,
     forget_outages,
-    safe_url,
     short_reason,
 )
 
@@ -33,8 +36,45 @@ class DatabaseUrlError(ValueError):
 
 SUPPORTED = ("sqlite", "postgresql")
 
+# --- secrets in URLs and messages --------------------------------------------------------------
+
+# A query key holding one of these words is a secret (?password=, ?sslpassword=, ?api_key=, ?token=
+# ...): masking a harmless key such as ?sslkey= (a file name) costs nothing, showing a secret does.
+SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "credential")
+MASK = "***"
+_USERINFO = re.compile(r"(?P<head>\b[a-zA-Z][\w+.-]*://[^:/@\s]*):(?P<secret>[^@\s]*)@")
+_KEY_VALUE = re.compile(
+    r"(?<![\w.%-])(?P<key>[\w.-]*(?:" + "|".join(SECRET_WORDS) + r")[\w.-]*)(?P<eq>\s*=\s*)"
+    r"(?P<secret>'[^']*'|\"[^\"]*\"|[^\s&;#,'\"]*)",
+    re.IGNORECASE,
+)
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with URL passwords (scheme://user:***@) and secret `key=value` pairs (URL queries,
+    libpq DSNs) masked: for messages, logs and notices that may quote a database URL."""
+    text = _USERINFO.sub(lambda m: f"{m['head']}:{MASK}@", text)
+    return _KEY_VALUE.sub(lambda m: f"{m['key']}{m['eq']}{MASK}", text)
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password and every secret query value masked; never raises (an URL that
+    does not parse is masked as text)."""
+    try:
+        rendered = make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an invalid URL is shown masked, never echoed
+        rendered = url
+    return mask_secrets(rendered)
+
+
+def url_has_password(url: str) -> bool:
+    """Whether a URL carries a secret (a userinfo password or a secret query value)."""
+    return mask_secrets(url) != url
+
 
 def check_url(url: str) -> str:
+    if "\x00" in url:
+        raise DatabaseUrlError("database URL contains a NUL character")
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -42,6 +82,10 @@ def check_url(url: str) -> str:
             "database URL is not valid (expected e.g. sqlite:///factcheck.db or "
             "postgresql+psycopg://user@host/dbname)"
         ) from None
+    except ValueError:  # make_url reads the port with int()
+        raise DatabaseUrlError("database URL has an invalid port (expected a number from 1 to 65535)") from None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise DatabaseUrlError(f"database URL has an invalid port {parsed.port} (expected 1 to 65535)")
     if parsed.get_backend_name() not in SUPPORTED:
         raise DatabaseUrlError(
             f"database URL uses '{parsed.get_backend_name()}'; supported: sqlite, postgresql+psycopg"
@@ -62,19 +106,57 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
+    """No switch to WAL (it writes the file header): reads only, said so to SQLite too."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None: in memory, a URI filename, or not SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    if parsed.query.get("uri") or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def read_only_sqlite(url: str) -> bool:
+    """Whether the URL names an existing SQLite file this process may not write (a snapshot, a
+    read-only mount): it is opened for reading, so that listing and exporting still work."""
+    path = sqlite_file(url)
+    return path is not None and path.is_file() and not os.access(path, os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """A URL that opens a SQLite file read-only. Immutable (no locks, no -shm file) when its folder
+    cannot be written and no -wal file holds changes: SQLite cannot read a WAL database there
+    otherwise, and nobody can write it there either."""
+    params = "mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        params += "&immutable=1"
+    return f"sqlite:///file:{quote(str(path.resolve()))}?{params}&uri=true"
+
+
 def make_engine(url: str, retry: ConnectRetry | None = None) -> Engine:
     """An engine whose connections are opened with `retry` (default: from the settings)."""
     check_url(url)
     parsed = make_url(url)
     retry = retry or ConnectRetry.from_settings()
     try:
-        if parsed.get_backend_name() == "sqlite":
+        if parsed.get_backend_name() == "sqlite" and read_only_sqlite(url):
+            engine = create_engine(read_only_uri(sqlite_file(url)), connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_read_only_pragmas)
+        elif parsed.get_backend_name() == "sqlite":
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseUrlError(f"database URL cannot be used: {exc}") from None
+        raise DatabaseUrlError(mask_secrets(f"database URL cannot be used: {exc}")) from None
 
     @event.listens_for(engine, "do_connect")
     def _open(dialect, _record, cargs, cparams):
@@ -87,16 +169,32 @@ _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
 
+def _prepare(engine: Engine, url: str) -> None:
+    """Bring the schema up to date; a read-only SQLite file must already be (it cannot be migrated).
+    A database that answers but cannot be used (a file that is not SQLite) raises one line."""
+    from factcheck.db.migrate import is_current, upgrade
+
+    try:
+        if not read_only_sqlite(url):
+            upgrade(engine)
+        elif not is_current(engine):
+            raise DatabaseUnavailable(
+                f"database {safe_url(url)} is read-only and its schema is out of date: "
+                "run `factcheck db upgrade` once with write access", reason="read-only, schema out of date",
+            )  # fmt: skip
+    except DBAPIError as exc:
+        reason = short_reason(exc)
+        raise DatabaseUnavailable(f"database {safe_url(url)} cannot be used: {reason}", reason=reason) from exc
+
+
 def get_engine(url: str) -> Engine:
     """The process-wide engine for a URL, with the schema brought up to date once."""
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            from factcheck.db.migrate import upgrade
-
             engine = make_engine(url)
             try:
-                upgrade(engine)
+                _prepare(engine, url)
             except BaseException:
                 engine.dispose()
                 raise

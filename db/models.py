@@ -239,6 +239,8 @@ class Reviewer(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set by `factcheck reviewers disable`: no sign-in and no session while set; verdicts stay.
+    disabled_at: Mapped[datetime | None]
 
 
 class ReviewerSession(Base):

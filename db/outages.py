@@ -40,7 +40,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 log = logging.getLogger("factcheck.db")
@@ -67,8 +66,10 @@ class DatabaseConnectionLost(DatabaseUnavailable):
 
 
 def safe_url(url: str) -> str:
-    """The URL with its password masked, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with its password and secret query values masked, for messages (see db/engine.py)."""
+    from factcheck.db.engine import safe_url as masked
+
+    return masked(url)
 
 
 # --- connection retries ----------------------------------------------------------------------

@@ -4,6 +4,9 @@ Passwords are hashed with scrypt (stdlib `hashlib.scrypt`, a per-user random sal
 with the hash so they can be raised later) and compared in constant time. A session is a random
 token in an HttpOnly cookie; the database keeps only a keyed hash of it (HMAC with the app secret),
 so a copy of the database does not let anyone sign in as a reviewer.
+
+Ending sessions deletes their rows, so a browser is signed out on its next request. A disabled
+reviewer (`disabled_at` set) can neither sign in nor use a session; the account and its verdicts stay.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +33,8 @@ MAX_NAME_LENGTH = 200
 
 
 class ReviewerError(ValueError):
-    """A reviewer account that cannot be created (bad name, weak password, name taken)."""
+    """A reviewer account that cannot be created or changed (bad name, weak password, name taken,
+    no such reviewer)."""
 
 
 # --- passwords -----------------------------------------------------------------------------------
@@ -77,7 +82,8 @@ def _dummy_hash() -> str:
 
 
 def check_name(name: str) -> str:
-    name = name.strip()
+    """The stored form of a name: NFKC and stripped, as the sign-in form looks it up."""
+    name = unicodedata.normalize("NFKC", name).strip()
     if not name or len(name) > MAX_NAME_LENGTH or any(not ch.isprintable() for ch in name):
         raise ReviewerError(f"a reviewer name is 1 to {MAX_NAME_LENGTH} printable characters")
     return name
@@ -99,25 +105,76 @@ def add_reviewer(session: Session, name: str, password: str) -> int:
     return reviewer.id
 
 
-def set_password(session: Session, name: str, password: str) -> None:
+def _reviewer_id(session: Session, name: str) -> int:
+    reviewer_id = session.scalar(select(Reviewer.id).where(Reviewer.name == name))
+    if reviewer_id is None:
+        raise ReviewerError(f"no reviewer named {name!r}")
+    return reviewer_id
+
+
+def set_password(session: Session, name: str, password: str) -> int:
+    """A new password signs every browser of the reviewer out; returns how many sessions ended."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ReviewerError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    result = session.execute(update(Reviewer).where(Reviewer.name == name).values(password_hash=hash_password(password)))
-    if result.rowcount == 0:
-        raise ReviewerError(f"no reviewer named {name!r}")
-    # A new password signs every browser out.
-    session.execute(
-        delete(ReviewerSession).where(ReviewerSession.reviewer_id.in_(select(Reviewer.id).where(Reviewer.name == name)))
+    reviewer_id = _reviewer_id(session, name)
+    session.execute(update(Reviewer).where(Reviewer.id == reviewer_id).values(password_hash=hash_password(password)))
+    return _end_sessions(session, reviewer_id)
+
+
+def set_disabled(session: Session, name: str, disabled: bool) -> int:
+    """Disable (no sign-in, every session ended) or enable a reviewer; returns the sessions ended.
+    Disabling twice keeps the first date."""
+    reviewer_id = _reviewer_id(session, name)
+    when = func.coalesce(Reviewer.disabled_at, utcnow()) if disabled else None
+    session.execute(update(Reviewer).where(Reviewer.id == reviewer_id).values(disabled_at=when))
+    return _end_sessions(session, reviewer_id) if disabled else 0
+
+
+def end_sessions(session: Session, name: str | None = None) -> int:
+    """Sign out every browser, of every reviewer or of one; returns how many sessions ended."""
+    return _end_sessions(session, None if name is None else _reviewer_id(session, name))
+
+
+def _end_sessions(session: Session, reviewer_id: int | None) -> int:
+    query = delete(ReviewerSession)
+    if reviewer_id is not None:
+        query = query.where(ReviewerSession.reviewer_id == reviewer_id)
+    return session.execute(query).rowcount
+
+
+@dataclass(frozen=True)
+class ReviewerInfo:
+    name: str
+    created_at: datetime
+    last_login_at: datetime | None
+    disabled_at: datetime | None
+    sessions: int  # unexpired
+
+
+def list_reviewers(session: Session, *, now: datetime | None = None) -> list[ReviewerInfo]:
+    """Every reviewer by name, with the number of unexpired sessions."""
+    live = (
+        select(ReviewerSession.reviewer_id, func.count().label("n"))
+        .where(ReviewerSession.expires_at > (now or utcnow()))
+        .group_by(ReviewerSession.reviewer_id)
+        .subquery()
     )
+    rows = session.execute(
+        select(Reviewer.name, Reviewer.created_at, Reviewer.last_login_at, Reviewer.disabled_at, func.coalesce(live.c.n, 0))
+        .outerjoin(live, live.c.reviewer_id == Reviewer.id)
+        .order_by(Reviewer.name)
+    )
+    return [ReviewerInfo(*row) for row in rows]
 
 
 def authenticate(session: Session, name: str, password: str) -> Reviewer | None:
-    """The reviewer if the password is right; the same work is done for unknown names."""
+    """The reviewer if the password is right and the account enabled; the same work is done for
+    unknown names."""
     reviewer = session.scalar(select(Reviewer).where(Reviewer.name == name.strip()))
     if reviewer is None:
         verify_password(password, _dummy_hash())
         return None
-    if not verify_password(password, reviewer.password_hash):
+    if not verify_password(password, reviewer.password_hash) or reviewer.disabled_at is not None:
         return None
     reviewer.last_login_at = utcnow()
     return reviewer
@@ -153,6 +210,7 @@ def session_reviewer(session: Session, secret: bytes, token: str, *, now: dateti
         select(Reviewer.id, Reviewer.name)
         .join(ReviewerSession, ReviewerSession.reviewer_id == Reviewer.id)
         .where(ReviewerSession.token_hash == token_hash(secret, token), ReviewerSession.expires_at > (now or utcnow()))
+        .where(Reviewer.disabled_at.is_(None))
     ).first()
     return SignedIn(row.id, row.name) if row else None
 

@@ -34,7 +34,12 @@ err = Console(stderr=True)
 
 DatabaseOpt = Annotated[
     Optional[str],
-    typer.Option("--database", help="SQLAlchemy URL (default: FACTCHECK_DATABASE_URL or sqlite:///factcheck.db)."),
+    typer.Option(
+        "--database",
+        help="SQLAlchemy URL (default: FACTCHECK_DATABASE_URL, the URL in the file FACTCHECK_DATABASE_URL_FILE, "
+        "or sqlite:///factcheck.db). Other users can read command lines in the process list: give a URL "
+        "with a password through FACTCHECK_DATABASE_URL_FILE or FACTCHECK_DATABASE_URL instead.",
+    ),
 ]
 
 # Prefect's temporary local server would otherwise log its start-up, send telemetry (which fails
@@ -56,36 +61,49 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def use_database(database: str | None) -> str:
-    """Validate the URL (one-line error) and hand it to the flows through the environment."""
-    from factcheck.config.settings import Settings
-    from factcheck.db.engine import DatabaseUrlError, check_url
+DATABASE_ENV = ("FACTCHECK_DATABASE_URL", "FACTCHECK_DATABASE_URL_FILE")
+
+
+def use_database(database: str | None, *, default: str | None = None) -> str:
+    """Validate the URL (one-line error) and hand it to the flows through the environment.
+
+    `--database` wins over FACTCHECK_DATABASE_URL and FACTCHECK_DATABASE_URL_FILE; `default` is
+    used when none of them is given."""
+    from factcheck.config.settings import Settings, SettingsError
+    from factcheck.db.engine import DatabaseUrlError, check_url, url_has_password
 
     if database:
         os.environ["FACTCHECK_DATABASE_URL"] = database
-    url = Settings().database()
+        os.environ.pop("FACTCHECK_DATABASE_URL_FILE", None)
+        if url_has_password(database):
+            err.print(
+                "warning: the --database URL holds a password, which other users can see in the process "
+                "list; use FACTCHECK_DATABASE_URL_FILE or FACTCHECK_DATABASE_URL instead",
+                style="yellow", highlight=False, soft_wrap=True,
+            )  # fmt: skip
+    elif default and not any(os.environ.get(name) for name in DATABASE_ENV):
+        os.environ["FACTCHECK_DATABASE_URL"] = default
     try:
-        check_url(url)
-    except DatabaseUrlError as exc:
+        return check_url(Settings().database())
+    except (DatabaseUrlError, SettingsError) as exc:
         raise fail(str(exc)) from None
-    return url
 
 
 def safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from factcheck.db.engine import safe_url as masked
 
-    return make_url(url).render_as_string(hide_password=True)
+    return masked(url)
 
 
 def db_error(exc: Exception) -> str:
     """One line about a database failure. DatabaseUnavailable names the database (its password
     masked), the attempts and the reason; other errors are reported without the URL."""
-    from factcheck.db.engine import DatabaseUnavailable
+    from factcheck.db.engine import DatabaseUnavailable, mask_secrets
 
     if isinstance(exc, DatabaseUnavailable):
-        return str(exc)
+        return mask_secrets(str(exc))
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return f"database unavailable: {detail[0] if detail else type(exc).__name__}"
+    return mask_secrets(f"database unavailable: {detail[0] if detail else type(exc).__name__}")
 
 
 def database_errors() -> tuple[type[Exception], ...]:
@@ -227,7 +245,7 @@ def demo(
     from factcheck.tasks.corpus_site import CorpusSite, feeds_toml, load_corpus
 
     os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"  # the demo's own sites are on loopback
-    url = use_database(database or os.environ.get("FACTCHECK_DATABASE_URL") or "sqlite:///factcheck-demo.db")
+    url = use_database(database, default="sqlite:///factcheck-demo.db")
     corpus = load_corpus(Path(str(files("factcheck.config") / "demo")))
     with CorpusSite(corpus, port=port) as site, tempfile.TemporaryDirectory() as tmp:
         feeds_file = Path(tmp) / "feeds.toml"
@@ -429,6 +447,33 @@ def _prepare(texts: list[str]) -> None:
 
 # --- pairs ---------------------------------------------------------------------------------------
 
+
+def check_number(value: int | None, option: str, bits: int = 64) -> None:
+    """A one-line usage error for a number the database's integer cannot hold: the driver would
+    raise an overflow instead of finding nothing."""
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    if value is not None and not low <= value <= high:
+        raise fail(f"{option} {value} is out of range ({low} to {high})", code=2)
+
+
+def id_bits(url: str) -> int:
+    """Ids are INTEGER columns: 32 bits on PostgreSQL, 64 on SQLite (LIMIT and OFFSET take 64 on both)."""
+    return 32 if url.startswith("postgresql") else 64
+
+
+def check_text(value: str | None, option: str) -> None:
+    """A one-line usage error for text a database cannot store or compare: a NUL character
+    (PostgreSQL refuses it) or undecodable bytes from the command line (lone surrogates)."""
+    if value is None:
+        return
+    if "\x00" in value:
+        raise fail(f"{option} must not contain a NUL character", code=2)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise fail(f"{option} is not valid UTF-8 text", code=2) from None
+
+
 def _pair_filter(
     *,
     status: str | None,
@@ -447,6 +492,8 @@ def _pair_filter(
     from factcheck.db.models import PAIR_STATUSES
     from factcheck.db.queries import SORTS, PairFilter
 
+    for value, option in ((status, "--status"), (outlet, "--outlet"), (search, "--search"), (sort, "--sort")):
+        check_text(value, option)
     if status and status not in PAIR_STATUSES:
         raise fail(f"unknown status {status!r}; use one of: {', '.join(PAIR_STATUSES)}", code=2)
     if sort not in SORTS:
@@ -456,6 +503,8 @@ def _pair_filter(
     if until:
         until_utc = until.replace(tzinfo=timezone.utc)
         if until_utc.time() == datetime.min.time():
+            if until_utc.date() == datetime.max.date():
+                raise fail(f"--until {until:%Y-%m-%d} is out of range (the last day is 9999-12-30)", code=2)
             until_utc += timedelta(days=1)
     if since_utc and until_utc and since_utc >= until_utc:
         raise fail("--since is after --until", code=2)
@@ -496,7 +545,10 @@ def pairs_list(
     filters = _pair_filter(
         status=status, outlet=outlet, min_score=min_score, event=event, since=since, until=until, search=search, sort=sort
     )
+    check_number(limit, "--limit")
+    check_number(offset, "--offset")
     url = use_database(database)
+    check_number(event, "--event", id_bits(url))
     with open_session(url) as session:
         found = list_pairs(session, filters, limit=limit, offset=offset)
         total = count_pairs(session, filters) if len(found) == limit or offset else len(found)
@@ -512,6 +564,7 @@ def pairs_show(pair_id: int, database: DatabaseOpt = None) -> None:
     from factcheck.flows.render import pair_panel
 
     url = use_database(database)
+    check_number(pair_id, "PAIR_ID", id_bits(url))
     with open_session(url) as session:
         pair = get_pair(session, pair_id)
     if pair is None:
@@ -530,7 +583,10 @@ def pairs_review(
     """Record a reviewer's verdict on a pair."""
     from factcheck.db.queries import ReviewError, review_pair
 
+    for value, option in ((verdict, "--verdict"), (note, "--note"), (reviewer, "--reviewer")):
+        check_text(value, option)
     url = use_database(database)
+    check_number(pair_id, "PAIR_ID", id_bits(url))
     try:
         with open_session(url) as session:
             review_pair(session, pair_id, verdict=verdict, reviewer=reviewer or os.environ.get("USER", "unknown"), note=note)
@@ -556,6 +612,7 @@ def pairs_export(
     from factcheck.db.queries import count_pairs, iter_pairs
     from factcheck.flows.export import FORMATS, PROGRESS_THRESHOLD, WRITERS, with_progress
 
+    check_text(fmt, "--format")
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", code=2)
     if fmt == "claimreview":
@@ -566,6 +623,7 @@ def pairs_export(
         status=status, outlet=outlet, min_score=min_score, event=event, since=since, until=until, search=search
     )
     url = use_database(database)
+    check_number(event, "--event", id_bits(url))
     writer = WRITERS[fmt]
     with open_session(url) as session:
         pairs = iter_pairs(session, filters)
@@ -574,7 +632,11 @@ def pairs_export(
             if total > PROGRESS_THRESHOLD:
                 pairs = with_progress(pairs, total, err)
         if output:
-            with output.open("w", encoding="utf-8", newline="") as handle:
+            try:
+                handle = output.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise fail(f"{output}: cannot be written ({exc.strerror or exc})") from None
+            with handle:
                 count = writer(pairs, handle)
             err.print(f"{count} pair(s) written to {output}")
         else:
@@ -638,30 +700,122 @@ def review_ui(
     uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=True, server_header=False)
 
 
-@reviewers_app.command("add")
-def reviewers_add(
-    name: Annotated[str, typer.Argument(help="The reviewer's name (shown with their verdicts).")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
-    database: DatabaseOpt = None,
-) -> None:
-    """Add a reviewer account; the password is asked twice (hidden) unless --password-stdin."""
-    from factcheck.db.reviews import ReviewerError, add_reviewer, check_name
+def _reviewer_name(name: str) -> str:
+    from factcheck.db.reviews import ReviewerError, check_name
 
     try:
-        name = check_name(name)
+        return check_name(name)
     except ReviewerError as exc:
         raise fail(str(exc), code=2) from None
+
+
+def _new_password(password_stdin: bool) -> str:
+    """One line of standard input (scripts), or asked twice with hidden input."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _change_reviewers(database: str | None, change) -> int:
+    """Run `change(session)` in one transaction; a ReviewerError (no such name...) is one line."""
+    from factcheck.db.reviews import ReviewerError
+
     url = use_database(database)
     try:
         with open_session(url) as session:
-            add_reviewer(session, name, password)
+            return change(session)
     except ReviewerError as exc:
         raise fail(str(exc)) from None
+
+
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")]
+
+
+@reviewers_app.command("add")
+def reviewers_add(
+    name: Annotated[str, typer.Argument(help="The reviewer's name (shown with their verdicts).")],
+    password_stdin: PasswordStdinOpt = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Add a reviewer account; the password is asked twice (hidden) unless --password-stdin."""
+    from factcheck.db.reviews import add_reviewer
+
+    name = _reviewer_name(name)
+    password = _new_password(password_stdin)
+    _change_reviewers(database, lambda session: add_reviewer(session, name, password))
     out.print(f"reviewer {name!r} added", highlight=False)
+
+
+@reviewers_app.command("list")
+def reviewers_list(database: DatabaseOpt = None) -> None:
+    """Every reviewer: enabled or disabled, created, last sign-in, open sessions."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from factcheck.db.reviews import list_reviewers
+
+    url = use_database(database)
+    with open_session(url) as session:
+        reviewers = list_reviewers(session)
+
+    def when(value: datetime | None) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value else "never"
+
+    table = Table(title=f"{len(reviewers)} reviewer(s)")
+    for column in ("name", "status", "created", "last sign-in", "sessions"):
+        table.add_column(column, overflow="fold")
+    for r in reviewers:
+        status = f"disabled {r.disabled_at:%Y-%m-%d %H:%M}" if r.disabled_at else "enabled"
+        table.add_row(Text(r.name), status, when(r.created_at), when(r.last_login_at), str(r.sessions))
+    out.print(table)
+
+
+@reviewers_app.command("disable")
+def reviewers_disable(name: Annotated[str, typer.Argument(help="The reviewer.")], database: DatabaseOpt = None) -> None:
+    """Block a reviewer's sign-in and end their sessions; their verdicts stay."""
+    from factcheck.db.reviews import set_disabled
+
+    name = _reviewer_name(name)
+    ended = _change_reviewers(database, lambda session: set_disabled(session, name, True))
+    out.print(f"reviewer {name!r} disabled; {ended} session(s) ended", highlight=False)
+
+
+@reviewers_app.command("enable")
+def reviewers_enable(name: Annotated[str, typer.Argument(help="The reviewer.")], database: DatabaseOpt = None) -> None:
+    """Let a disabled reviewer sign in again (with their current password)."""
+    from factcheck.db.reviews import set_disabled
+
+    name = _reviewer_name(name)
+    _change_reviewers(database, lambda session: set_disabled(session, name, False))
+    out.print(f"reviewer {name!r} enabled", highlight=False)
+
+
+@reviewers_app.command("reset-password")
+def reviewers_reset_password(
+    name: Annotated[str, typer.Argument(help="The reviewer.")],
+    password_stdin: PasswordStdinOpt = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Set a new password (asked twice, hidden, unless --password-stdin) and end the reviewer's sessions."""
+    from factcheck.db.reviews import set_password
+
+    name = _reviewer_name(name)
+    password = _new_password(password_stdin)
+    ended = _change_reviewers(database, lambda session: set_password(session, name, password))
+    out.print(f"password of {name!r} changed; {ended} session(s) ended", highlight=False)
+
+
+@reviewers_app.command("sign-out-all")
+def reviewers_sign_out_all(
+    name: Annotated[Optional[str], typer.Option("--name", help="Only this reviewer's sessions.")] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """End every session of the review app (of every reviewer, or of one with --name)."""
+    from factcheck.db.reviews import end_sessions
+
+    name = _reviewer_name(name) if name is not None else None
+    ended = _change_reviewers(database, lambda session: end_sessions(session, name))
+    out.print(f"{ended} session(s) ended", highlight=False)
 
 
 # --- db ------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
 
 to that URL with a short timeout. Anything that accepts a JSON POST works: a Slack or Mattermost
 "incoming webhook" relay, ntfy, a small HTTP endpoint of your own. The hook never raises: a
-missing or broken receiver must not change the run's state or hide the original error.
+missing or broken receiver must not change the run's state or hide the original error. Database
+passwords and other secrets quoted in the message are masked (`mask_secrets`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ MAX_MESSAGE_CHARS = 2000
 
 
 def failure_payload(flow: Any, flow_run: Any, state: Any) -> dict[str, Any]:
-    message = str(getattr(state, "message", None) or getattr(state, "name", "") or "")
+    """The notice; URL passwords and secret `key=value` pairs in the message are masked (the
+    receiver is often a chat channel)."""
+    from factcheck.db.engine import mask_secrets
+
+    message = mask_secrets(str(getattr(state, "message", None) or getattr(state, "name", "") or ""))
     return {
         "flow": getattr(flow, "name", None),
         "run": getattr(flow_run, "name", None),

@@ -215,3 +215,56 @@ def test_pairs_export_shows_progress_on_a_terminal_only(stored_pair, monkeypatch
         result = runner.invoke(app, ["pairs", "export", "--format", "jsonl", "--database", stored_pair])
         assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
         assert ("Exporting pairs" in buffer.getvalue()) is terminal
+
+
+INT64_MAX = 2**63 - 1
+OUT_OF_RANGE = [
+    (["pairs", "list", "--event", str(2**63)], "--event"),
+    (["pairs", "list", "--event", str(-(2**63) - 1)], "--event"),
+    (["pairs", "list", "--offset", str(2**63)], "--offset"),
+    (["pairs", "list", "--limit", str(2**64)], "--limit"),
+    (["pairs", "export", "--event", str(2**63)], "--event"),
+    (["pairs", "show", str(2**63)], "PAIR_ID"),
+    (["pairs", "review", str(2**63), "--verdict", "confirmed", "--reviewer", "ana"], "PAIR_ID"),
+    (["pairs", "list", "--until", "9999-12-31"], "--until"),
+    (["pairs", "export", "--until", "9999-12-31"], "--until"),
+    (["pairs", "list", "--search", "fisheries\x00accord"], "--search"),
+    (["pairs", "list", "--outlet", "Harbour\x00Post"], "--outlet"),
+    (["pairs", "list", "--search", "\udcff"], "--search"),  # an undecodable byte on the command line
+    (["pairs", "export", "--search", "\x00"], "--search"),
+    (["pairs", "review", "1", "--verdict", "confirmed", "--note", "checked\x00", "--reviewer", "ana"], "--note"),
+    (["pairs", "review", "1", "--verdict", "confirmed", "--reviewer", "a\x00na"], "--reviewer"),
+]
+
+
+def test_out_of_range_ids_days_and_nul_characters_are_one_line_errors(stored_pair):
+    """Numbers no database integer holds, the last representable day and text a database cannot
+    take: a usage error naming the option, never the driver's traceback; nothing is stored."""
+    from factcheck.db.engine import session_scope
+    from factcheck.db.models import ClaimPair, PairReview
+    from sqlalchemy import func, select
+
+    for args, option in OUT_OF_RANGE:
+        result = runner.invoke(app, [*args, "--database", stored_pair])
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 2, (args, result.output, result.exception)
+        errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and option in errors[0], (args, result.output)
+    with session_scope(stored_pair) as session:
+        assert session.scalar(select(func.count()).select_from(PairReview)) == 0
+        assert session.scalar(select(ClaimPair.status)) == "pending"
+
+
+def test_the_largest_ids_and_days_still_work(stored_pair):
+    """Ids are 64-bit on SQLite and 32-bit on PostgreSQL: the largest of each finds nothing, one more
+    is an error; offsets and limits are 64-bit on both."""
+    db = ["--database", stored_pair]
+    largest = 2**31 - 1 if stored_pair.startswith("postgresql") else INT64_MAX
+    for args in (["--event", str(largest)], ["--event", str(-largest - 1)], ["--offset", str(INT64_MAX)],
+                 ["--limit", str(INT64_MAX)], ["--until", "9999-12-30"], ["--since", "0001-01-01"]):
+        result = runner.invoke(app, ["pairs", "list", *args, *db])
+        assert result.exit_code == 0, (args, result.output, result.exception)
+        assert ("0 pair(s)" if args[0] == "--event" else "pair(s)") in result.output
+    shown = runner.invoke(app, ["pairs", "show", str(largest), *db])
+    assert shown.exit_code == 1 and "no pair with id" in shown.output
+    beyond = runner.invoke(app, ["pairs", "list", "--event", str(largest + 1), *db])
+    assert beyond.exit_code == 2 and f"out of range ({-largest - 1} to {largest})" in beyond.output

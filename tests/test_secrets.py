@@ -207,3 +207,141 @@ def test_the_static_check_catches_formatted_sql(snippet: str):
 ])
 def test_the_static_check_passes_parameterised_sql(snippet: str):
     assert not any(pattern.search(snippet) for pattern, _ in FORMATTED_SQL), snippet
+
+
+# --- database URLs: masked wherever they are shown; kept off the command line -------------------
+
+QUERY_SECRET = "hunter2-QvX8"
+
+
+@pytest.mark.parametrize("key", ["password", "pass", "passwd", "pwd", "secret", "token", "api_key", "apikey", "key",
+                                 "sslpassword", "client_secret", "access_token", "PASSWORD", "auth"])
+def test_safe_url_masks_the_value_of_every_secret_query_key(key: str):
+    from factcheck.db.engine import safe_url
+
+    url = f"postgresql+psycopg://ana:{DB_PASSWORD}@db.example:5432/news?{key}={QUERY_SECRET}&application_name=factcheck"
+    shown = safe_url(url)
+    assert QUERY_SECRET not in shown and DB_PASSWORD not in shown
+    assert f"{key}=***" in shown and "ana:***@db.example:5432/news" in shown
+    assert "application_name=factcheck" in shown  # harmless keys stay readable
+
+
+def test_safe_url_masks_repeated_keys_and_urls_that_do_not_parse():
+    from factcheck.db.engine import safe_url
+
+    assert QUERY_SECRET not in safe_url(f"postgresql+psycopg://u@h/db?password=a&password={QUERY_SECRET}")
+    broken = f"postgresql+psycopg://u:{DB_PASSWORD}@h:notaport/db?token={QUERY_SECRET}"
+    assert DB_PASSWORD not in safe_url(broken) and QUERY_SECRET not in safe_url(broken)
+
+
+def test_mask_secrets_masks_urls_and_dsn_pairs_inside_free_text():
+    from factcheck.db.engine import mask_secrets
+
+    text = (f"could not open postgresql+psycopg://u:{DB_PASSWORD}@h/db?sslpassword={QUERY_SECRET}; "
+            f"dsn host=h password='{QUERY_SECRET} x' port=5432 api_key={API_KEY}")
+    masked = mask_secrets(text)
+    assert all(secret not in masked for secret in (DB_PASSWORD, QUERY_SECRET, API_KEY)), masked
+    assert "port=5432" in masked and "host=h" in masked
+
+
+def test_the_failure_notice_masks_a_database_url_in_the_message():
+    from types import SimpleNamespace
+
+    from factcheck.flows.hooks import failure_payload
+
+    state = SimpleNamespace(name="Failed", message=f"Flow run failed: postgresql+psycopg://u@h/db?password={QUERY_SECRET}")
+    payload = failure_payload(SimpleNamespace(name="nightly"), SimpleNamespace(name="run", id="1"), state)
+    assert QUERY_SECRET not in payload["message"] and "password=***" in payload["message"]
+
+
+def test_a_failing_connection_shows_the_url_masked_in_the_output_and_the_logs(monkeypatch, caplog):
+    """A real `factcheck pairs list` against a closed port, with the password in the URL's query."""
+    from loopback import closed_port_url
+    from typer.testing import CliRunner
+
+    from factcheck.db.engine import dispose_all
+    from factcheck.flows.cli import app
+
+    port = make_url(closed_port_url()).port
+    url = f"postgresql+psycopg://factcheck@127.0.0.1:{port}/news?password={QUERY_SECRET}&sslpassword={QUERY_SECRET}"
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", url)
+    monkeypatch.setenv("FACTCHECK_DB_RETRIES", "1")
+    monkeypatch.setenv("FACTCHECK_DB_RETRY_BUDGET_S", "5")
+    caplog.set_level(logging.DEBUG, logger="factcheck")
+    try:
+        result = CliRunner().invoke(app, ["pairs", "list"])
+    finally:
+        dispose_all()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    (error,) = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert f"127.0.0.1:{port}/news?password=***&sslpassword=***" in error and "connection refused" in error
+    logs = "\n".join(record.getMessage() for record in caplog.records)
+    assert "password=***" in logs  # the retry was logged, masked
+    assert QUERY_SECRET not in result.output + logs
+
+
+def test_database_help_warns_about_the_process_list():
+    from typer.testing import CliRunner
+
+    from factcheck.flows.cli import app
+
+    result = CliRunner().invoke(app, ["pairs", "list", "--help"], env={"COLUMNS": "300"})
+    text = " ".join(result.output.split())
+    assert "process list" in text and "FACTCHECK_DATABASE_URL_FILE" in text
+
+
+def test_a_password_given_with_database_is_warned_about_but_never_shown(monkeypatch):
+    from loopback import closed_port_url
+    from typer.testing import CliRunner
+
+    from factcheck.db.engine import dispose_all
+    from factcheck.flows.cli import app
+
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", "sqlite://")  # `--database` overwrites it; restored afterwards
+    monkeypatch.setenv("FACTCHECK_DB_RETRIES", "0")
+    port = make_url(closed_port_url()).port
+    url = f"postgresql+psycopg://factcheck:{DB_PASSWORD}@127.0.0.1:{port}/news"
+    try:
+        result = CliRunner().invoke(app, ["feeds", "list", "--database", url])
+    finally:
+        dispose_all()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "process list" in " ".join(result.output.split()) and DB_PASSWORD not in result.output
+
+
+def test_the_database_url_can_be_read_from_a_file(tmp_path: Path, monkeypatch):
+    """FACTCHECK_DATABASE_URL_FILE (a Docker or Kubernetes secret): the URL never appears in argv."""
+    from typer.testing import CliRunner
+
+    from factcheck.db.engine import dispose_all
+    from factcheck.flows.cli import app
+
+    db = tmp_path / "from-file.db"
+    secret_file = tmp_path / "database_url"
+    secret_file.write_text(f"sqlite:///{db}\n", encoding="utf-8")  # a trailing newline, as `echo` writes
+    monkeypatch.chdir(tmp_path)  # where the default ./factcheck.db would go if the file were ignored
+    monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL_FILE", str(secret_file))
+    runner = CliRunner()
+    try:
+        added = runner.invoke(app, ["reviewers", "add", "ana", "--password-stdin"], input="correct horse battery\n")
+        assert added.exit_code == 0, added.output
+        assert db.is_file() and not (tmp_path / "factcheck.db").exists()  # the file's URL, not the default
+        assert "ana" in runner.invoke(app, ["reviewers", "list"]).output
+
+        monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+        both = runner.invoke(app, ["reviewers", "list"])
+        assert both.exit_code == 1 and "not both" in both.output
+        monkeypatch.delenv("FACTCHECK_DATABASE_URL")
+
+        monkeypatch.setenv("FACTCHECK_DATABASE_URL_FILE", str(tmp_path / "missing"))
+        missing = runner.invoke(app, ["reviewers", "list"])
+        assert missing.exit_code == 1 and isinstance(missing.exception, SystemExit)
+        assert [line for line in missing.output.splitlines() if line.startswith("error:")] == [
+            f"error: FACTCHECK_DATABASE_URL_FILE {tmp_path / 'missing'}: cannot be read (No such file or directory)"
+        ]
+
+        override = runner.invoke(app, ["reviewers", "list", "--database", f"sqlite:///{db}"])  # --database wins
+        assert override.exit_code == 0 and "ana" in override.output
+    finally:
+        dispose_all()
