@@ -55,9 +55,9 @@ PREFECT_QUIET = {
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    from rich.markup import escape
+    from factcheck.tasks.text_safety import console_markup
 
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {console_markup(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -654,6 +654,7 @@ def feeds_list(database: DatabaseOpt = None) -> None:
     from rich.text import Text
 
     from factcheck.db.models import Feed
+    from factcheck.tasks.text_safety import console_text
 
     url = use_database(database)
     with open_session(url) as session:
@@ -669,8 +670,8 @@ def feeds_list(database: DatabaseOpt = None) -> None:
             status = feed.last_status or "-"
             due = f"{feed.next_fetch_at:%Y-%m-%d %H:%M}" if feed.next_fetch_at else "next run"
         table.add_row(
-            Text(feed.outlet), Text(feed.url), status, str(feed.consecutive_failures), when, due,
-            Text(feed.last_error or feed.last_warning or ""),
+            Text(console_text(feed.outlet)), Text(console_text(feed.url)), status, str(feed.consecutive_failures),
+            when, due, Text(console_text(feed.last_error or feed.last_warning or "")),
         )
     out.print(table)
 

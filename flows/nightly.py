@@ -18,6 +18,7 @@ from factcheck.flows.hooks import notify_failure
 from factcheck.flows.ingest import ingest
 from factcheck.flows.runners import analysis_runner, fetch_runner
 from factcheck.tasks.models import FeedSource
+from factcheck.tasks.text_safety import markdown_text
 
 
 @dataclass
@@ -31,12 +32,14 @@ class RunSummary:
 
 
 def summary_markdown(summary: RunSummary) -> str:
+    """The run summary artifact. Subjects and statuses carry feed titles, URLs and server
+    messages: `markdown_text` keeps them literal (no images, links, HTML or table cells of theirs)."""
     lines = [f"# factcheck run {summary.run_id}", "", "| count | value |", "|---|---:|"]
-    lines += [f"| {k.replace('_', ' ')} | {v} |" for k, v in summary.counts.items()]
+    lines += [f"| {markdown_text(k.replace('_', ' '))} | {v} |" for k, v in summary.counts.items()]
     if summary.issues:
         lines += ["", "## Inputs with problems", "", "| stage | subject | status |", "|---|---|---|"]
         lines += [
-            f"| {i['stage']} | {str(i['subject']).replace('|', '%7C')} | {str(i['status']).replace('|', '/')} |"
+            f"| {markdown_text(i['stage'])} | {markdown_text(i['subject'])} | {markdown_text(i['status'])} |"
             for i in summary.issues[:200]
         ]
     return "\n".join(lines)

@@ -23,8 +23,9 @@ from lxml import html as lxml_html
 from factcheck.tasks.articles import canonical_url
 from factcheck.tasks.http import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying, parse_retry_after
 from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
+from factcheck.tasks.text_safety import strip_controls
 
-__all__ = ["NotAFeed", "fetch_feed", "html_to_text", "parse_feed"]
+__all__ = ["NotAFeed", "fetch_feed", "html_to_text", "link_problem", "parse_feed"]
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -106,6 +107,10 @@ def parse_feed(
     rather than by giving feedparser a Content-Location: feedparser would then also
     "resolve" plain guids such as `12345` into made-up URLs. feedparser still applies
     `xml:base` itself. Entries are de-duplicated by canonical link, first one wins.
+
+    Control characters are dropped from the entries' text (a feed with one stray NUL would
+    otherwise be refused by PostgreSQL on every run). Links are kept as the feed wrote them:
+    `link_problem` says whether one can be used.
     """
     # BytesIO: feedparser treats a str/bytes that looks like a URL or path as one to open.
     parsed = feedparser.parse(io.BytesIO(content))
@@ -147,9 +152,9 @@ def _entry(raw: Any, *, base_url: str, outlet: str, feed_url: str) -> FeedEntry:
         title=_field_text(raw, "title"),
         summary=_field_text(raw, "summary"),
         content=content,
-        author=(raw.get("author") or "").strip() or None,
+        author=_tidy_lines(raw.get("author") or "") or None,
         published_at=_utc(raw.get("published_parsed") or raw.get("updated_parsed")),
-        entry_id=(raw.get("id") or "").strip() or None,
+        entry_id=_tidy_lines(raw.get("id") or "") or None,
     )
 
 
@@ -159,15 +164,38 @@ def _link(raw: Any, base_url: str) -> str | None:
     RSS `<guid>` without isPermaLink="false" is copied into `link` by feedparser; a guid
     like `12345` is not a URL, so it only counts when it is already absolute. feedparser leaves
     `guidislink` set when a real `<link>` follows the guid, so a link that differs from the
-    guid is the feed's own and is resolved like any other.
+    guid is the feed's own and is resolved like any other. Tabs and line breaks inside a link are
+    dropped, as browsers do; other control characters, and a link too broken to resolve, are
+    kept as written for `link_problem` to refuse: one bad entry must not fail its whole feed.
     """
-    link = (raw.get("link") or "").strip()
+    link = _TABS_AND_BREAKS.sub("", (raw.get("link") or "").strip())
     if not link:
         return None
-    if raw.get("guidislink") and link == (raw.get("id") or "").strip() and urlsplit(link).scheme not in ("http", "https"):
-        return None  # the guid copied into `link`, not a <link> of the feed
-    absolute = urljoin(base_url, link)
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    guid = _TABS_AND_BREAKS.sub("", (raw.get("id") or "").strip())
+    try:
+        if raw.get("guidislink") and link == guid and urlsplit(link).scheme not in ("http", "https"):
+            return None  # the guid copied into `link`, not a <link> of the feed
+        absolute = urljoin(base_url, link)
+        return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    except ValueError:  # e.g. "http://[::1/": an unclosed IPv6 bracket
+        return link
+
+
+_TABS_AND_BREAKS = re.compile(r"[\t\n\r]")
+
+
+def link_problem(link: str) -> str | None:
+    """Why an entry's link can be neither fetched nor stored, or None when it can.
+
+    A control character makes the URL invalid for httpx, and a NUL makes PostgreSQL refuse every
+    row it is in; such an entry is skipped (and reported) so that the rest of its feed is stored."""
+    if strip_controls(link, keep="") != link:
+        return "control character in link"
+    try:
+        host = httpx.URL(link).host
+    except (httpx.InvalidURL, ValueError) as exc:  # idna's errors are ValueErrors
+        return f"invalid URL: {strip_controls(str(exc), keep='')}"
+    return None if host else "no host in link"
 
 
 def _field_text(raw: Any, name: str) -> str | None:
@@ -204,8 +232,11 @@ _SPACES = re.compile(r"[^\S\n]+")
 
 
 def html_to_text(markup: str | None) -> str:
-    """Visible text of an HTML fragment, one line per block element (for claim splitting)."""
-    if not markup or not markup.strip():
+    """Visible text of an HTML fragment, one line per block element (for claim splitting).
+
+    Control characters go first: lxml refuses them, and the markup would be kept as text."""
+    markup = strip_controls(markup or "")
+    if not markup.strip():
         return ""
     if "<" not in markup and "&" not in markup:
         return _tidy_lines(markup)
@@ -223,5 +254,6 @@ def html_to_text(markup: str | None) -> str:
 
 
 def _tidy_lines(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    """Trimmed non-empty lines, spaces collapsed, control characters dropped."""
+    lines = (_SPACES.sub(" ", line).strip() for line in strip_controls(text).splitlines())
     return "\n".join(line for line in lines if line)

@@ -280,3 +280,109 @@ def test_a_relative_link_after_a_permalink_guid_is_resolved():
     entries, _warning = parse_feed(rss, base_url="https://news.example/feeds/rss.xml", outlet="Harbour Post",
                                    feed_url="https://news.example/feeds/rss.xml")
     assert [e.link for e in entries] == ["https://news.example/harbour/quay-closes", None]
+
+
+# --- control characters and unusable links ------------------------------------------------------
+#
+# One entry with a stray control character or a broken link used to fail its whole feed on every
+# run: PostgreSQL refuses NUL in text, httpx refuses control characters in URLs, and urljoin raises
+# on an unclosed IPv6 bracket. None of it was recorded (no run issue, no feed state, no back-off).
+
+
+def test_control_characters_are_dropped_from_entry_text():
+    entries, _ = parse_feed(rss(
+        "<item><title>Harbour\x00 bridge \x1b[2Jcloses</title><link>https://t.example/a</link>"
+        "<description>&lt;p&gt;Cracks\x0bin two\x07 beams&lt;/p&gt;</description>"
+        "<author>ed\x00@t.example (Ingrid\x1b]0;pwned\x07 Solberg)</author><guid>id-\x0017</guid></item>"),
+        base_url="https://t.example/rss", outlet="T", feed_url="f")
+    (entry,) = entries
+    assert entry.title == "Harbour bridge closes"
+    assert entry.summary == "Cracks\nin two beams"  # a vertical tab breaks the line, as splitlines() does
+    assert entry.author == "ed@t.example (Ingrid Solberg)"
+    assert entry.entry_id == "id-17"
+
+
+@pytest.mark.parametrize(("link", "problem"), [
+    ("https://t.example/a\x00b", "control character in link"),
+    ("https://t.example/a\x0bb", "control character in link"),
+    ("https://t.example/a\x1b[2J", "control character in link"),
+    ("http://[::1/story", "invalid URL: Invalid port: ':1'"),
+    ("http://xn--zz.example/", "invalid URL: Invalid A-label"),
+    ("http:///story", "no host in link"),
+    ("https://t.example/a b?q=\u00e9", None),
+    ("https://t.example/news/1", None),
+])  # fmt: skip
+def test_link_problem_says_why_a_link_cannot_be_used(link, problem):
+    from factcheck.tasks.feeds import link_problem
+
+    assert link_problem(link) == problem
+
+
+def test_a_broken_link_does_not_fail_the_whole_feed():
+    entries, _ = parse_feed(rss(
+        "<item><title>bad</title><link>http://[::1/story</link></item>"
+        "<item><title>split</title><link>https://t.example/news\n/2\t</link></item>"  # as browsers do
+        "<item><title>good</title><link>https://t.example/news/1</link></item>"),
+        base_url="https://t.example/rss", outlet="T", feed_url="f")
+    assert [e.link for e in entries] == ["http://[::1/story", "https://t.example/news/2", "https://t.example/news/1"]
+
+
+BAD_ENTRIES = {  # the feed entry that must be skipped and reported, never fetched
+    "nul-in-link": "<item><title>Bad link</title><link>{base}/bad\x00link</link></item>",
+    "vt-in-link": "<item><title>Bad link</title><link>{base}/bad\x0blink</link></item>",
+    "nul-in-guid": "<item><title>Bad link</title><guid>{base}/bad\x00guid</guid></item>",
+    "unclosed-ipv6": "<item><title>Bad link</title><link>http://[::1/bad</link></item>",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ENTRIES))
+def test_an_entry_with_an_unusable_link_is_reported_and_the_rest_of_its_feed_stored_once(
+    prefect_harness, use_database, loopback, monkeypatch, case
+):
+    import hostile_corpus as hc
+    from sqlalchemy import select
+
+    from factcheck.db import store
+    from factcheck.db.engine import session_scope
+    from factcheck.db.models import Article, Feed, RunIssue
+    from factcheck.flows.ingest import ingest
+
+    monkeypatch.setenv("FACTCHECK_ALLOW_PRIVATE_ADDRESSES", "true")
+    base = loopback.url("").rstrip("/")
+    loopback.routes["/one"] = hc.good_page("/control/one")
+    loopback.routes["/two"] = hc.good_page("/control/two")
+    loopback.routes["/feed.xml"] = Route(body=rss(
+        f"<item><title>Port Celin\x00 closes \x1b[2Jthe quay</title><link>{base}/one</link>"
+        f"<pubDate>{hc.DATE}</pubDate></item>"
+        + BAD_ENTRIES[case].format(base=base)
+        + f"<item><title>Varnholm closes the bridge</title><link>{base}/two</link><pubDate>{hc.DATE}</pubDate></item>"
+    ), headers=RSS_CT)  # no ETag: the second run parses the feed again
+    feed = FeedSource("Ledger", loopback.url("/feed.xml"))
+
+    def run() -> tuple[dict, list[tuple[str, str, str]]]:
+        with session_scope(use_database) as session:
+            run_id = store.start_run(session, kind="manual", flow_run_id=None)
+        counts = ingest([feed], run_id).as_dict()
+        with session_scope(use_database) as session:
+            issues = [(i.stage, i.subject, i.status) for i in store.run_issues(session, run_id)]
+        return counts, issues
+
+    first, first_issues = run()
+    assert (first["feeds_fetched"], first["articles_stored"], first["page_batches_failed"]) == (1, 2, 0)
+    skipped = [(stage, status) for stage, subject, status in first_issues if subject == f"{feed.url} :: Bad link"]
+    assert skipped == [("entry", "skipped: unusable link")]
+    assert not [i for i in first_issues if i[0] == "page"]
+    assert not [r for r in loopback.requests if "bad" in r.path]  # never fetched
+
+    second, second_issues = run()
+    assert (second["feeds_fetched"], second["entries_new"], second["articles_stored"]) == (1, 0, 0)
+    assert ("entry", f"{feed.url} :: Bad link", "skipped: unusable link") in second_issues  # still shown
+
+    with session_scope(use_database) as session:
+        articles = session.execute(select(Article.url, Article.title).order_by(Article.url)).all()
+        feeds = session.execute(select(Feed.url, Feed.last_status, Feed.consecutive_failures)).all()
+        total_issues = len(session.scalars(select(RunIssue)).all())
+    assert [tuple(a) for a in articles] == [(f"{base}/one", "Port Celin closes the quay"),
+                                            (f"{base}/two", "Varnholm closes the bridge")]
+    assert [tuple(f) for f in feeds] == [(feed.url, "fetched", 0)]
+    assert total_issues == len(first_issues) + len(second_issues)
