@@ -74,7 +74,15 @@ def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, 
     )
 
 
+STATUS_LENGTH = 80  # run_issues.status
+
+
 def record_issue(session: Session, run_id: int | None, *, stage: str, subject: str, status: str, message: str | None) -> None:
+    """A status longer than its column ("failed: dns lookup failed for <a long host>") would fail
+    the whole batch on PostgreSQL: it is clipped, and kept whole at the head of the message."""
+    if len(status) > STATUS_LENGTH:
+        message = status if not message else f"{status}\n{message}"
+        status = status[: STATUS_LENGTH - 1] + "…"
     session.add(RunIssue(run_id=run_id, stage=stage, subject=subject, status=status, message=message))
 
 

@@ -227,3 +227,15 @@ def test_the_models_match_the_migrations(database_url):
 
     with get_engine(database_url).connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_long_issue_status_is_clipped_and_kept_whole_in_the_message(database_url):
+    from factcheck.db.models import RunIssue
+
+    status = "failed: dns lookup failed for " + "sub." * 40 + "example.org"
+    with session_scope(database_url) as session:
+        store.record_issue(session, None, stage="page", subject="http://x.example/a", status=status, message="boom")
+    with session_scope(database_url) as session:
+        row = session.scalars(select(RunIssue)).one()
+        assert len(row.status) == 80 and row.status.startswith("failed: dns lookup failed")
+        assert row.message == status + "\nboom"
