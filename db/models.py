@@ -191,6 +191,12 @@ class Claim(Base):
 PAIR_STATUSES = ("pending", "confirmed", "rejected", "unsure")
 
 
+def max_id(url: str) -> int:
+    """The largest id the database holds: ids are INTEGER columns, 32-bit on PostgreSQL and 64-bit
+    on SQLite. A larger value in a query is an overflow error, not an empty result."""
+    return 2**31 - 1 if url.startswith("postgresql") else 2**63 - 1
+
+
 class ClaimPair(Base):
     """Two claims that may not both be true. One row per unordered pair (a < b)."""
 

@@ -448,17 +448,20 @@ def _prepare(texts: list[str]) -> None:
 # --- pairs ---------------------------------------------------------------------------------------
 
 
-def check_number(value: int | None, option: str, bits: int = 64) -> None:
+def check_number(value: int | None, option: str, high: int = 2**63 - 1) -> None:
     """A one-line usage error for a number the database's integer cannot hold: the driver would
-    raise an overflow instead of finding nothing."""
-    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    raise an overflow instead of finding nothing. Ids are bounded by `db.models.max_id`; LIMIT and
+    OFFSET take 64 bits on both databases."""
+    low = -high - 1
     if value is not None and not low <= value <= high:
         raise fail(f"{option} {value} is out of range ({low} to {high})", code=2)
 
 
-def id_bits(url: str) -> int:
-    """Ids are INTEGER columns: 32 bits on PostgreSQL, 64 on SQLite (LIMIT and OFFSET take 64 on both)."""
-    return 32 if url.startswith("postgresql") else 64
+def check_id(value: int | None, option: str, url: str) -> None:
+    """`check_number` for an id of the database at `url` (32-bit on PostgreSQL)."""
+    from factcheck.db.models import max_id
+
+    check_number(value, option, max_id(url))
 
 
 def check_text(value: str | None, option: str) -> None:
@@ -548,7 +551,7 @@ def pairs_list(
     check_number(limit, "--limit")
     check_number(offset, "--offset")
     url = use_database(database)
-    check_number(event, "--event", id_bits(url))
+    check_id(event, "--event", url)
     with open_session(url) as session:
         found = list_pairs(session, filters, limit=limit, offset=offset)
         total = count_pairs(session, filters) if len(found) == limit or offset else len(found)
@@ -564,7 +567,7 @@ def pairs_show(pair_id: int, database: DatabaseOpt = None) -> None:
     from factcheck.flows.render import pair_panel
 
     url = use_database(database)
-    check_number(pair_id, "PAIR_ID", id_bits(url))
+    check_id(pair_id, "PAIR_ID", url)
     with open_session(url) as session:
         pair = get_pair(session, pair_id)
     if pair is None:
@@ -586,7 +589,7 @@ def pairs_review(
     for value, option in ((verdict, "--verdict"), (note, "--note"), (reviewer, "--reviewer")):
         check_text(value, option)
     url = use_database(database)
-    check_number(pair_id, "PAIR_ID", id_bits(url))
+    check_id(pair_id, "PAIR_ID", url)
     try:
         with open_session(url) as session:
             review_pair(session, pair_id, verdict=verdict, reviewer=reviewer or os.environ.get("USER", "unknown"), note=note)
@@ -623,7 +626,7 @@ def pairs_export(
         status=status, outlet=outlet, min_score=min_score, event=event, since=since, until=until, search=search
     )
     url = use_database(database)
-    check_number(event, "--event", id_bits(url))
+    check_id(event, "--event", url)
     writer = WRITERS[fmt]
     with open_session(url) as session:
         pairs = iter_pairs(session, filters)

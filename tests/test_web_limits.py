@@ -9,28 +9,16 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
-from review_data import PASSWORD, populate
+from review_data import PASSWORD
 from starlette.testclient import TestClient
-from test_web import csrf_of, pair_status, sign_in
+from test_web import client, csrf_of, pair_status, review_db, sign_in  # noqa: F401  (fixtures)
 
 from factcheck.db import queries, reviews
+from factcheck.db.models import max_id
 from factcheck.flows.web import app as web_app
 from factcheck.flows.web.app import create_app
 
 TOO_BIG = str(2**63)
-
-
-@pytest.fixture
-def review_db(use_database, monkeypatch):
-    monkeypatch.setenv("FACTCHECK_ALLOWED_HOSTS", "testserver")
-    return use_database, populate(use_database)
-
-
-@pytest.fixture
-def client(review_db):
-    url, _ = review_db
-    with TestClient(create_app(url), follow_redirects=False) as client:
-        yield client
 
 
 def post_many(client: TestClient, forms: list[dict[str, str]]) -> list[int]:
@@ -139,6 +127,19 @@ def test_out_of_range_queue_filters_are_a_400_with_a_message(client, query, mess
     page = client.get("/?" + query)
     assert page.status_code == 400 and message in page.text
     assert 'class="problem"' in page.text and "content-security-policy" in page.headers
+
+
+def test_ids_beyond_what_the_database_holds_are_refused_not_a_500(client, review_db):
+    # PostgreSQL's INTEGER ids stop at 2**31 - 1: 2**31 was a 500 there ("integer out of range").
+    url, pairs = review_db
+    sign_in(client)
+    big = max_id(url) + 1
+    for query, message in ((f"event={big}", "event"), (f"after=0.5~{big}", "page link")):
+        page = client.get("/?" + query)
+        assert page.status_code == 400 and message in page.text, query
+    assert client.get(f"/pairs/{big}").status_code == 404
+    assert client.get(f"/pairs/{pairs['flood']}?done={big}").status_code == 200
+    assert client.get(f"/?event={max_id(url)}").status_code == 200
 
 
 def test_dates_at_the_edges_of_the_range_work(client):

@@ -36,7 +36,7 @@ from starlette.types import ASGIApp
 
 from factcheck.db import queries, reviews
 from factcheck.db.engine import session_scope
-from factcheck.db.models import Article, ClaimPair, Event
+from factcheck.db.models import Article, ClaimPair, Event, max_id
 from factcheck.flows.web import highlight, limits, security
 from factcheck.flows.web.params import QueueParams
 
@@ -89,6 +89,7 @@ class ReviewApp:
 
     def __init__(self, database_url: str, secret: bytes | None = None) -> None:
         self.database_url = database_url
+        self.max_id = max_id(database_url)
         self.settings = security.WebSettings()
         configured = self.settings.web_secret
         if secret is None and configured is not None:
@@ -137,6 +138,13 @@ class ReviewApp:
                 raise Forbidden("form too large")
         parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
         return {key: values[0] for key, values in parsed.items()}
+
+    def path_id(self, value: str) -> int | None:
+        """An id from a path or a link, None when this database cannot hold it (a 404, not a 500)."""
+        try:
+            return limits.parse_id(value, "id", self.max_id)
+        except limits.BadInput:
+            return None
 
     def signed_in(self, db: Session, request: Request) -> tuple[reviews.SignedIn | None, str]:
         token = request.cookies.get(security.SESSION_COOKIE, "")
@@ -252,7 +260,7 @@ class ReviewApp:
     # --- the queue -----------------------------------------------------------------------------
 
     async def queue(self, request: Request) -> Response:
-        params = QueueParams.parse(request.query_params)
+        params = QueueParams.parse(request.query_params, self.max_id)
         after_token = request.query_params.get("after", "")[:100]
 
         def work() -> Response | Page:
@@ -265,7 +273,7 @@ class ReviewApp:
                 after = None
                 if after_token:
                     try:
-                        after = limits.check_cursor(*queries.parse_cursor(after_token, "score"))
+                        after = limits.check_cursor(*queries.parse_cursor(after_token, "score"), self.max_id)
                     except ValueError:  # limits.BadInput too
                         problems.append("that page link is not valid any more: showing the first page")
                 rows = queries.list_pairs(db, filters, sort="score", after=after, limit=PAGE_SIZE + 1)
@@ -301,8 +309,8 @@ class ReviewApp:
         return (before[0].id if before else None), (following[0].id if following else None)
 
     async def pair_page(self, request: Request) -> Response:
-        pair_id = _int(request.path_params["pair_id"])
-        params = QueueParams.parse(request.query_params)
+        pair_id = self.path_id(request.path_params["pair_id"])
+        params = QueueParams.parse(request.query_params, self.max_id)
         done = request.query_params.get("done", "")
 
         def work() -> Response | Page:
@@ -326,7 +334,7 @@ class ReviewApp:
                     ("B", pair.claim_b, highlight.highlight(pair.claim_b.text, pair.reasons, "b"),
                      highlight.context_with_claim(pair.claim_b.context, pair.claim_b.text)),
                 ]  # fmt: skip
-                done_pair = _int(done) if done else None
+                done_pair = self.path_id(done) if done else None
                 return Page("pair.html", {
                     "reviewer": reviewer, "csrf": security.csrf_token(self.secret, token), "pair": pair,
                     "sides": sides, "event": event, "siblings": siblings, "params": params,
@@ -338,7 +346,7 @@ class ReviewApp:
         return self.render(request, result) if isinstance(result, Page) else result
 
     async def verdict(self, request: Request) -> Response:
-        pair_id = _int(request.path_params["pair_id"])
+        pair_id = self.path_id(request.path_params["pair_id"])
         form = await self.form(request)
         token = request.cookies.get(security.SESSION_COOKIE, "")
         if not security.csrf_ok(self.secret, token, form.get(security.CSRF_FIELD)):
@@ -346,7 +354,7 @@ class ReviewApp:
         verdict, note = form.get("verdict", ""), form.get("note", "")[:MAX_NOTE]
         # Bad queue values are dropped (QueueParams): they only decide where to go next.
         queue = parse_qs(form.get("queue", "").lstrip("?")[:4000])
-        params = QueueParams.parse({key: values[0] for key, values in queue.items()})
+        params = QueueParams.parse({key: values[0] for key, values in queue.items()}, self.max_id)
 
         def save() -> Response | queries.PairView:
             with session_scope(self.database_url) as db:
@@ -373,14 +381,6 @@ class ReviewApp:
 
         saved = await run_in_threadpool(save)
         return saved if isinstance(saved, Response) else await run_in_threadpool(next_pair, saved)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def _local(target: str | None) -> str:

@@ -12,7 +12,7 @@ import math
 import unicodedata
 from datetime import date
 
-MAX_ID = 2**63 - 1  # BIGINT / SQLite INTEGER
+MAX_ID = 2**63 - 1  # the widest id of any database (db.models.max_id)
 MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2999, 12, 31)
 MAX_NAME_LENGTH = 200  # as db/reviews.py
 LINE_BREAKS = frozenset("\n\r\t")
@@ -27,11 +27,11 @@ def has_control(text: str, allowed: frozenset[str] = frozenset()) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
 
 
-def parse_id(value: str, what: str) -> int:
-    """A database id (1 to 2**63-1) from text; BadInput otherwise."""
+def parse_id(value: str, what: str, highest: int = MAX_ID) -> int:
+    """A database id (1 to `highest`, the database's `max_id`) from text; BadInput otherwise."""
     text = value.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 19 or not 1 <= int(text) <= MAX_ID:
-        raise BadInput(f"{what}: a whole number from 1 to {MAX_ID}")
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or not 1 <= int(text) <= highest:
+        raise BadInput(f"{what}: a whole number from 1 to {highest}")
     return int(text)
 
 
@@ -54,9 +54,9 @@ def check_text(value: str, what: str, *, multiline: bool = False) -> str:
     return value
 
 
-def check_cursor(score: float, pair_id: int) -> tuple[float, int]:
+def check_cursor(score: float, pair_id: int, highest: int = MAX_ID) -> tuple[float, int]:
     """A score-order page cursor that the database can compare; BadInput otherwise."""
-    if not math.isfinite(score) or not 1 <= pair_id <= MAX_ID:
+    if not math.isfinite(score) or not 1 <= pair_id <= highest:
         raise BadInput("that page link is not valid")
     return score, pair_id
 

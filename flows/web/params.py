@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from factcheck.db.models import PAIR_STATUSES
 from factcheck.db.queries import PairFilter
-from factcheck.flows.web.limits import BadInput, check_text, parse_day, parse_id
+from factcheck.flows.web.limits import MAX_ID, BadInput, check_text, parse_day, parse_id
 
 MAX_SEARCH = 200
 
@@ -29,7 +29,7 @@ class QueueParams:
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def parse(cls, params: Mapping[str, str]) -> QueueParams:
+    def parse(cls, params: Mapping[str, str], highest_id: int = MAX_ID) -> QueueParams:
         problems: list[str] = []
         status = params.get("status", "pending") or "pending"
         if status != "all" and status not in PAIR_STATUSES:
@@ -38,7 +38,7 @@ class QueueParams:
         event = None
         if params.get("event"):
             try:
-                event = parse_id(params["event"], "event")
+                event = parse_id(params["event"], "event", highest_id)
             except BadInput as exc:
                 problems.append(str(exc))
         days: dict[str, date | None] = {"since": None, "until": None}
