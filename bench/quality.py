@@ -266,6 +266,19 @@ def print_loeo(pairs: Sequence[StoredPair], corpus, threshold: float) -> None:
     print(f"  grouping errors       {p['grouping_errors']:<5d}              {a.grouping_errors}")
 
 
+def pipeline_pairs(corpus_dir: Path, corpus, threshold: float) -> tuple[float, dict, list[StoredPair]]:
+    """Run the nightly flow once over the served corpus into a temporary SQLite database; returns
+    (seconds, counts, the pairs it stored)."""
+    from factcheck.db.engine import dispose_all
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'pipeline.db'}"
+        seconds, counts = run_pipeline(corpus_dir, url, threshold)
+        pairs = stored_pairs(url, corpus)
+        dispose_all()
+    return seconds, counts, pairs
+
+
 def corpus_and_threshold(corpus_dir: Path, threshold: float | None):
     """Quiet Prefect for a benchmark run, load the corpus and settle the threshold (None: the
     pair_threshold setting); None after printing the error when the corpus cannot be loaded."""
@@ -295,13 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     if loaded is None:
         return 2
     corpus, threshold = loaded
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'quality.db'}"
-        seconds, counts = run_pipeline(args.corpus, url, min(0.05, threshold) if args.curve or args.loeo else threshold)
-        pairs = stored_pairs(url, corpus)
-        from factcheck.db.engine import dispose_all
-
-        dispose_all()
+    seconds, counts, pairs = pipeline_pairs(
+        args.corpus, corpus, min(0.05, threshold) if args.curve or args.loeo else threshold)
 
     print(f"corpus: {args.corpus} ({len(corpus.articles)} articles, {len(corpus.gold)} gold pairs)")
     print(f"pipeline: {seconds:.1f} s, {counts.get('articles_stored', 0)} articles, {counts.get('claims', 0)} claims, "

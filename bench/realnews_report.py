@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import StoredPair, corpus_and_threshold, run_pipeline, stored_pairs  # noqa: E402
+from quality import StoredPair, corpus_and_threshold, pipeline_pairs  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if loaded is None:
         return 2
     corpus, threshold = loaded
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'realnews.db'}"
-        seconds, counts = run_pipeline(args.corpus, url, threshold)
-        pairs = stored_pairs(url, corpus)
-        from factcheck.db.engine import dispose_all
-
-        dispose_all()
+    seconds, counts, pairs = pipeline_pairs(args.corpus, corpus, threshold)
 
     s = summarise(pairs, corpus)
     print(f"corpus: {args.corpus} ({len(corpus.events)} gold events)")

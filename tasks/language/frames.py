@@ -320,13 +320,13 @@ def _attached(doc, start: int, end: int, head, boundaries: bool = True, hops: in
     return False
 
 
-def _in_attribution(doc, start: int) -> bool:
+def _in_attribution(doc, start: int, end: int) -> bool:
     """ "according to two people familiar with the matter", "three officials said": a count of
     sources, not a figure of the story."""
-    tok = next((t for t in doc if t.idx <= start < t.idx + len(t.text)), None)
-    if tok is None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
         return False
-    for t in [tok, *tok.ancestors]:
+    for t in [span.root, *span.root.ancestors]:
         if t.dep_ == "prep" and t.lower_ == "according":
             return True
         if t.dep_ == "nsubj" and t.head.lemma_.lower() in lx.REPORTING:
@@ -448,7 +448,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                    _quantity_head(doc, q.start, q.end) or (lx.predicate_class(q.counted) if q.counted else None),
                    q.approx, q.upper)
             for q in claim.numbers if start <= q.start < end and not (exclude and exclude[0] <= q.start < exclude[1])
-            and not _in_attribution(doc, q.start)
+            and not _in_attribution(doc, q.start, q.end)
         )
         times = tuple(
             When(d.text, d.start, d.end, d.value, d.granularity,

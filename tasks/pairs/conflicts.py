@@ -237,7 +237,8 @@ def _dates_differ(x: When, y: When) -> bool:
         cx, cy = _clock(x.text), _clock(y.text)
         return cx is not None and cy is not None and x.granularity == y.granularity and abs(cx - cy) > 45
     dx, dy = _day_text(x), _day_text(y)
-    if dx and dy and not (_month_day(x.text) or _month_day(y.text)):
+    mdx, mdy = _month_day(x.text), _month_day(y.text)
+    if dx and dy and not (mdx or mdy):
         # "Friday" / "next Friday" in two articles resolve against two publication days: the
         # weekday is what both said
         return dx != dy
@@ -254,10 +255,8 @@ def _dates_differ(x: When, y: When) -> bool:
         if x.granularity == y.granularity == "month":
             return (x.value.year, x.value.month) != (y.value.year, y.value.month)
         return False
-    dx, dy = _day_text(x), _day_text(y)
     if dx and dy:
         return dx != dy
-    mdx, mdy = _month_day(x.text), _month_day(y.text)
     if mdx and mdy:
         return mdx != mdy
     mx, my = _month_text(x), _month_text(y)
