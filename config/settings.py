@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///factcheck.db"
 MAX_URL_FILE_BYTES = 64 * 1024
@@ -15,6 +17,13 @@ MAX_URL_FILE_BYTES = 64 * 1024
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names it and says why, without its value."""
+
+
+def split_list(value: Any) -> Any:
+    """A list setting from a comma-separated string or a JSON list (environment values are strings)."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip().startswith("[") else value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()] if isinstance(value, list) else value
 
 
 def read_url_file(path: Path) -> str:
@@ -116,6 +125,61 @@ class Settings(BaseSettings):
         default=None, description="A failed or crashed flow run POSTs a JSON notice here (secret: may hold a token)."
     )
     failure_webhook_timeout_s: float = Field(default=5.0, gt=0)
+
+    # The digest of new pairs after each nightly and manual run (flows/digest.py, flows/delivery.py)
+    alert_threshold: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="New pairs scoring at least this are listed in the digest."
+    )
+    review_url: str | None = Field(
+        default=None,
+        description="Public address of the review app (https://review.example.org): the digest links each pair "
+        "to <review_url>/pairs/<id>; unset, no links.",
+    )
+    digest_webhook_url: SecretStr | None = Field(
+        default=None, description="Slack/Teams-style incoming webhook the digest is POSTed to (secret: holds a token)."
+    )
+    digest_webhook_blocks: bool = Field(
+        default=True, description="Add Slack Block Kit `blocks` beside `text` (false: `text` only, e.g. for Teams)."
+    )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="smtp://user:pass@host:587 or smtps://user:pass@host:465 (?starttls=1 requires STARTTLS, "
+        "?starttls=0 never uses it, ?cafile=PATH trusts a private CA); secret: holds a password.",
+    )
+    digest_from: str | None = Field(default=None, description="From address of the digest e-mail.")
+    digest_to: Annotated[list[str], NoDecode] = Field(
+        default=[], description="Recipients of the digest e-mail (comma-separated or a JSON list)."
+    )
+    digest_max_pairs: int = Field(default=20, ge=1, le=200, description="Pairs shown in one digest (highest scores).")
+    digest_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of one delivery attempt.")
+    digest_retries: int = Field(default=3, ge=0, le=10, description="Retries of a failed delivery.")
+    digest_retry_backoff_s: float = Field(
+        default=2.0, ge=0, le=60, description="Wait before the first retry; doubled before each next one."
+    )
+
+    @field_validator("review_url", mode="before")
+    @classmethod
+    def _review_url(cls, value: Any) -> Any:
+        """An absolute http(s) address without query or fragment, kept without its trailing '/';
+        empty means unset."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None
+            or parts.query or parts.fragment
+            or any(c.isspace() or c in '<>|"' or ord(c) < 0x20 for c in value)
+        ):  # fmt: skip
+            raise ValueError("FACTCHECK_REVIEW_URL must be an http(s) address such as https://review.example.org")
+        return value.rstrip("/")
+
+    @field_validator("digest_to", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: Any) -> Any:
+        return split_list(value)
 
     @field_validator("database_url_file", mode="before")
     @classmethod

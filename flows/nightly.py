@@ -14,6 +14,7 @@ from factcheck.config.settings import Settings, bundled_feeds_file
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows.analyze import analyze
+from factcheck.flows.delivery import send_run_digest
 from factcheck.flows.hooks import notify_failure
 from factcheck.flows.ingest import ingest
 from factcheck.flows.runners import analysis_runner, fetch_runner
@@ -89,6 +90,10 @@ def run_pipeline(
     counts = merge_counts(fetched.as_dict(), analyzed.as_dict())
     with session_scope(url) as session:
         store.finish_run(session, run_id, status="completed", counts=counts)
+    # The digest of the pairs stored between the run's start and end; it records its own failures
+    # as run issues (stage "digest") and never raises, so it cannot fail the run.
+    send_run_digest(url, run_id, settings=settings, log=logger)
+    with session_scope(url) as session:
         issues = [
             {"stage": i.stage, "subject": i.subject, "status": i.status, "message": i.message}
             for i in store.run_issues(session, run_id)

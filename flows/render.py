@@ -88,3 +88,61 @@ def summary_tables(counts: dict[str, int], issues: Sequence[dict]) -> list[Table
             problems.add_row(_safe(issue["stage"]), _safe(issue["subject"]), _safe(issue["status"]))
         tables.append(problems)
     return tables
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _shares_table(title: str, heading: str, shares: Sequence, label=lambda share: share.key) -> Table:
+    """Precision with its counts, per group (db/stats.py `Share`); keys may come from feeds."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(heading, overflow="fold")
+    table.add_column("precision", justify="right", no_wrap=True)
+    for column in ("confirmed", "rejected", "unsure", "pending", "pairs"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for share in shares:
+        judged = f" ({share.confirmed}/{share.judged})" if share.judged else ""
+        table.add_row(_safe(label(share)), _percent(share.precision) + judged, str(share.confirmed), str(share.rejected),
+                      str(share.unsure), str(share.pending), str(share.total))  # fmt: skip
+    return table
+
+
+def stats_tables(stats) -> list[Table]:
+    """`factcheck stats`: the figures of the review app's Detector page (a db.stats.DetectorStats)."""
+    from factcheck.db.stats import human_age
+
+    window = f" (pairs stored since {stats.since.isoformat()})" if stats.since else ""
+    totals, queue = stats.totals, stats.queue
+    overview = Table(title=f"Verdicts{window}", show_header=False, title_justify="left")
+    overview.add_column("what")
+    overview.add_column("value", justify="right")
+    overview.add_row("precision", _percent(totals.precision) + f" ({totals.confirmed} of {totals.judged} judged)")
+    for status in ("confirmed", "rejected", "unsure", "pending"):
+        overview.add_row(status, str(getattr(totals, status)))
+    overview.add_row("pairs", str(totals.total))
+    oldest = f" (stored {queue.oldest_created_at:%Y-%m-%d %H:%M} UTC)" if queue.oldest_created_at else ""
+    overview.add_row("oldest pending", human_age(queue.oldest_age_s) + oldest)
+    overview.add_row("median wait of pending", human_age(queue.median_age_s))
+    runs = stats.runs
+    mean = f"{runs.mean_new_pairs:.1f}" if runs.mean_new_pairs is not None else "-"
+    overview.add_row("runs (completed)", f"{runs.count} ({runs.completed})")
+    overview.add_row("new pairs per run (mean)", mean)
+    tables = [
+        overview,
+        _shares_table("By reason (main reason of each pair)", "reason", stats.by_reason),
+        _shares_table("By outlet pair (either order)", "outlets", stats.by_outlet_pair,
+                      lambda share: f"{share.outlets[0]} / {share.outlets[1]}"),  # fmt: skip
+        _shares_table("By detector version (newest first)", "version", stats.by_version),
+        _shares_table("By ISO week stored", "week", stats.by_week, lambda share: f"{share.key} ({share.start.isoformat()})"),
+    ]
+    if runs.latest:
+        recent = Table(title=f"Latest {len(runs.latest)} run(s)", title_justify="left")
+        columns = (("run", "right"), ("kind", "left"), ("status", "left"), ("started (UTC)", "left"), ("new pairs", "right"))
+        for column, justify in columns:
+            recent.add_column(column, justify=justify, no_wrap=True)
+        for run in runs.latest:
+            recent.add_row(str(run.id), _safe(run.kind), _safe(run.status), f"{run.started_at:%Y-%m-%d %H:%M}",
+                           "-" if run.new_pairs is None else str(run.new_pairs))  # fmt: skip
+        tables.append(recent)
+    return tables

@@ -14,7 +14,7 @@ import re
 
 from rich.markup import escape as _rich_escape
 
-__all__ = ["console_markup", "console_text", "markdown_text", "one_line", "strip_controls"]
+__all__ = ["console_markup", "console_text", "defang_links", "markdown_text", "mrkdwn_text", "one_line", "strip_controls"]
 
 # Terminal escape sequences, whole, so that their parameters do not leak out as text. An OSC or
 # DCS string left open runs to the end: it was never text.
@@ -75,3 +75,27 @@ def console_text(text: object) -> str:
 def console_markup(text: object) -> str:
     """`text` for a string Rich reads as markup: controls gone and `[...]` escaped."""
     return _rich_escape(console_text(text))
+
+
+# Slack mrkdwn has no backslash escapes. Its own rule is &, < and > as entities (which also keeps
+# `<url|text>` links, `<!channel>` and `<@user>` mentions out); the characters that would start
+# bold, italics, strikethrough or code, and the brackets of a markdown link or image (Teams and
+# Mattermost read the same `text` as markdown), become look-alikes that nothing formats.
+_MRKDWN = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    "*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb", "[": "\uff3b", "]": "\uff3d",
+})  # fmt: skip
+# A URL with a scheme, or starting with www.: chat and mail clients turn these into links.
+_LINK_LIKE = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*:/{2,}|www\.)[^\s]*")
+
+
+def defang_links(text: str) -> str:
+    """`text` with every URL-like run (scheme://..., www....) defanged the way security reports do
+    it, `http[:]//evil[.]example`, so that no client turns text from a feed into a live link."""
+    return _LINK_LIKE.sub(lambda m: m.group(0).replace(":", "[:]").replace(".", "[.]"), text)
+
+
+def mrkdwn_text(text: object) -> str:
+    """`text` for Slack mrkdwn (and the markdown of other chat webhooks), on one line: it renders
+    literally, with no formatting, link, mention or HTML of its own."""
+    return one_line(str(text)).translate(_MRKDWN)

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,14 +28,21 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Debian's C
 @pytest.fixture
 def served(tmp_path, monkeypatch) -> Iterator[tuple[str, str, dict[str, int]]]:
     """(base URL, database URL, pair ids): the app served by uvicorn in a thread."""
+    monkeypatch.delenv("FACTCHECK_WEB_SECRET", raising=False)
+    url = f"sqlite:///{tmp_path / 'review.db'}"
+    pairs = populate(url)
+    with serving(url) as base:
+        yield base, url, pairs
+
+
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """The review app of the database at `url`, served by uvicorn in a thread; yields its base URL."""
     import uvicorn
 
     from factcheck.db.engine import dispose_all
     from factcheck.flows.web.app import create_app
 
-    monkeypatch.delenv("FACTCHECK_WEB_SECRET", raising=False)
-    url = f"sqlite:///{tmp_path / 'review.db'}"
-    pairs = populate(url)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -46,7 +54,7 @@ def served(tmp_path, monkeypatch) -> Iterator[tuple[str, str, dict[str, int]]]:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", url, pairs
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

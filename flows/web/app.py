@@ -1,4 +1,5 @@
-"""The review app: a queue of stored pairs, a page per pair, verdicts with history, sign-in.
+"""The review app: a queue of stored pairs, a page per pair, verdicts with history, sign-in, and
+the Detector page (precision and volume from the verdicts, db/stats.py).
 
 Server-rendered (Starlette + Jinja2 with autoescaping) with one small script (static/app.js) for
 the keyboard shortcuts. Database work runs in Starlette's thread pool with the pipeline's own
@@ -34,14 +35,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from factcheck.db import queries, reviews
+from factcheck.db import queries, reviews, stats
 from factcheck.db.engine import session_scope
 from factcheck.db.models import Article, ClaimPair, Event, max_id
-from factcheck.flows.web import highlight, limits, security
+from factcheck.flows.web import chart, highlight, limits, security
 from factcheck.flows.web.params import QueueParams
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 25
+OUTLET_PAIRS_SHOWN = 25  # the Detector page's table; `factcheck stats --json` lists them all
 MAX_FORM_BYTES = 64 * 1024
 MAX_NOTE = 4000
 VERDICTS = ("confirmed", "rejected", "unsure")
@@ -70,6 +72,8 @@ def make_templates() -> Environment:
     env.filters["when"] = _when
     env.filters["href"] = security.safe_href
     env.filters["score"] = lambda value: f"{value:.2f}"
+    env.filters["percent"] = lambda value: "–" if value is None else f"{value:.0%}"
+    env.filters["age"] = stats.human_age
     return env
 
 
@@ -345,6 +349,32 @@ class ReviewApp:
         result = await run_in_threadpool(work)
         return self.render(request, result) if isinstance(result, Page) else result
 
+    # --- the detector's figures ------------------------------------------------------------------
+
+    async def detector(self, request: Request) -> Response:
+        """Precision and volume from the reviewers' verdicts (db/stats.py), optionally since a day."""
+        problems, since = [], None
+        if request.query_params.get("since"):
+            try:
+                since = limits.parse_day(request.query_params["since"], "since")
+            except limits.BadInput as exc:
+                problems.append(f"{exc}: showing all pairs")
+
+        def work() -> Response | Page:
+            with session_scope(self.database_url) as db:
+                reviewer, token = self.signed_in(db, request)
+                if reviewer is None:
+                    return self.to_login(request)
+                figures = stats.detector_stats(db, since=since)
+                return Page("detector.html", {
+                    "reviewer": reviewer, "csrf": security.csrf_token(self.secret, token), "stats": figures,
+                    "chart": chart.week_chart(figures.by_week), "colours": {**chart.COLOURS, "precision": chart.LINE},
+                    "outlet_pairs": figures.by_outlet_pair[:OUTLET_PAIRS_SHOWN], "problems": problems,
+                }, 400 if problems else 200)  # fmt: skip
+
+        result = await run_in_threadpool(work)
+        return self.render(request, result) if isinstance(result, Page) else result
+
     async def verdict(self, request: Request) -> Response:
         pair_id = self.path_id(request.path_params["pair_id"])
         form = await self.form(request)
@@ -451,6 +481,7 @@ def create_app(database_url: str, *, secret: bytes | None = None, allowed_hosts:
             Route("/logout", review.logout, methods=["POST"]),
             Route("/pairs/{pair_id}", review.pair_page, methods=["GET"]),
             Route("/pairs/{pair_id}/verdict", review.verdict, methods=["POST"]),
+            Route("/detector", review.detector, methods=["GET"]),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
         middleware=[

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from factcheck.config.settings import split_list
 
 SESSION_COOKIE = "factcheck_session"
 PRE_SESSION_COOKIE = "factcheck_pre"
@@ -68,10 +69,7 @@ class WebSettings(BaseSettings):
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: Any) -> Any:
-        """A comma-separated string or a JSON list (environment values are strings)."""
-        if isinstance(value, str):
-            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
-        return [str(host).strip() for host in value if str(host).strip()] if isinstance(value, list) else value
+        return split_list(value)
 
 
 def host_pattern(host: str) -> str:
