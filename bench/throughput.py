@@ -15,6 +15,9 @@ child process:
   pipeline: the `nightly` flow in process (Prefect local mode, a private temporary server whose
             start-up is timed apart, a fresh SQLite file): feeds, pages, extraction, claims,
             events, detection, all database writes.
+  command:  the whole `factcheck run --feeds ...` as a user types it, launch to exit (Prefect's
+            start-up included, overlapped with the CPU workers' start), with a PREFECT_HOME
+            used once before, as on every run after the first; a fresh SQLite file.
 
 Printed: articles per second, the ratio pipeline time / bare time (with and without the
 temporary server's start-up), peak memory, and where the pipeline's time goes. Memory is
@@ -292,7 +295,7 @@ def instrument() -> Meter:
     # Extraction, claim splitting and scoring run in the CPU pool's worker processes: they are
     # timed around the pool call (wall = waiting for the worker; thread CPU = pickling only).
     pooled = {"extract_article": "extract (decode + trafilatura)", "extract_claims": "claims",
-              "score_candidates": "detection"}
+              "score_candidates": "detection", "find_contradictions": "detection"}
     def timed(call):
         def timed_call(workers, fn, *args, **kwargs):
             start, cpu = time.perf_counter(), time.thread_time()
@@ -331,14 +334,15 @@ def instrument() -> Meter:
 from orchestration import _setup_child as _setup_env, _warm_up  # noqa: E402
 
 
-def _pool_cpu() -> float:
-    """CPU seconds used so far by the CPU pool's worker processes (spawned children)."""
+def _pool_cpu(marker: str = "multiprocessing.spawn") -> float:
+    """CPU seconds used so far by the CPU pool's worker processes (spawned children), or by the
+    children whose command line holds `marker` ("uvicorn": Prefect's temporary server)."""
     import psutil
 
     total = 0.0
     for child in psutil.Process().children(recursive=True):
         try:
-            if "multiprocessing.spawn" in " ".join(child.cmdline()):
+            if marker in " ".join(child.cmdline()):
                 t = child.cpu_times()
                 total += t.user + t.system
         except psutil.Error:
@@ -410,11 +414,12 @@ def child_pipeline(work: Path) -> dict:
 
         result: dict = {"startup_s": _warm_up()}
         with TreeMemory() as memory:
-            cpu0, pool0 = os.times(), _pool_cpu()
+            cpu0, pool0, server0 = os.times(), _pool_cpu(), _pool_cpu("uvicorn")
             started = time.perf_counter()
             summary = nightly(feeds_file=manifest["feeds_file"])
             result["total_s"] = time.perf_counter() - started
-            cpu1, pool1 = os.times(), _pool_cpu()
+            cpu1, pool1, server1 = os.times(), _pool_cpu(), _pool_cpu("uvicorn")
+        result["server_cpu_s"] = server1 - server0
         result["cpu_s"] = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
         result["pool_cpu_s"] = pool1 - pool0
         result["counts"] = summary.counts
@@ -426,6 +431,30 @@ def child_pipeline(work: Path) -> dict:
 
         dispose_all()
     return result
+
+
+def child_command(work: Path) -> dict:
+    """`factcheck run` as a user types it, timed from launch to exit, start-up included.
+
+    The PREFECT_HOME has been used once before (a first flow started the temporary server and
+    created its database), as on every run after a user's first; that first start-up is timed
+    too. The database is new, like the in-process pipeline's."""
+    manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="bench-command-") as name:
+        tmp = Path(name)
+        env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect-home"), "FACTCHECK_ALLOW_PRIVATE_ADDRESSES": "true",
+               "FACTCHECK_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+        env.pop("PREFECT_API_URL", None)
+        prime = [sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[1]); "
+                 "from orchestration import _warm_up; print(_warm_up())", str(HERE)]
+        first = subprocess.run(prime, env=env, capture_output=True, text=True, check=True)
+        command = [str(Path(sys.executable).with_name("factcheck")), "run", "--feeds", manifest["feeds_file"]]
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        total = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"factcheck run failed ({done.returncode}): {done.stderr[-2000:]}")
+    return {"total_s": total, "first_startup_s": float(first.stdout.split()[-1])}
 
 
 def _store_articles(n: int, seed: int, tmp: Path) -> int:
@@ -505,7 +534,7 @@ def print_stages(stages: dict, total: float) -> None:
     print(f"    {'(sum of measured thread CPU)':<34}{'':>24}{cpu_sum:>10.2f} s")
 
 
-def report_throughput(manifest: dict, bare: dict, pipe: dict) -> None:
+def report_throughput(manifest: dict, bare: dict, pipe: dict, command: dict) -> None:
     n = manifest["sizes"]["n"]
     sizes = manifest["sizes"]
     counts = pipe["counts"]
@@ -524,12 +553,15 @@ def report_throughput(manifest: dict, bare: dict, pipe: dict) -> None:
     print(f"    counts: {json.dumps(counts)}")
     print(f"    temporary Prefect server start-up (not in the run time): {pipe['startup_s']:.1f} s")
     print(f"    run {pipe['total_s']:.1f} s = {counts['articles_stored'] / pipe['total_s']:.1f} articles/s "
-          f"(CPU: pipeline process {pipe['cpu_s']:.1f} s + CPU pool workers {pipe.get('pool_cpu_s', 0.0):.1f} s, "
-          f"{os.cpu_count()} cores)")
+          f"(CPU: pipeline process {pipe['cpu_s']:.1f} s + CPU pool workers {pipe.get('pool_cpu_s', 0.0):.1f} s "
+          f"+ Prefect server {pipe.get('server_cpu_s', 0.0):.1f} s, {os.cpu_count()} cores)")
     ratio = pipe["total_s"] / bare["total_s"]
     ratio_startup = (pipe["total_s"] + pipe["startup_s"]) / bare["total_s"]
     print(f"\nRATIO pipeline / bare loop = {pipe['total_s']:.1f} / {bare['total_s']:.1f} = {ratio:.2f}"
           f"   (with the server start-up: {ratio_startup:.2f}; target <= 1.0)")
+    print(f"RATIO whole command / bare loop = {command['total_s']:.1f} / {bare['total_s']:.1f} = "
+          f"{command['total_s'] / bare['total_s']:.2f}   (`factcheck run`, launch to exit, PREFECT_HOME used before;"
+          f" a new home's first server start-up took {command['first_startup_s']:.1f} s on its own)")
     print("\npeak memory of the pipeline run:")
     print(f"    ru_maxrss of the pipeline process (getrusage RUSAGE_SELF): {pipe['self_maxrss_mb']:.0f} MB")
     print(f"    peak summed RSS, pipeline process + its children (Prefect server, CPU pool workers), psutil every 0.2 s: "
@@ -586,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-product", type=int, default=300,
                         help="pages re-extracted with the product's settings, for comparison")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--child", choices=("bare", "pipeline", "analyze"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("bare", "pipeline", "command", "analyze"), help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -598,6 +630,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_bare(args.work, args.sample_product)
         elif args.child == "pipeline":
             result = child_pipeline(args.work)
+        elif args.child == "command":
+            result = child_command(args.work)
         else:
             result = child_analyze(args.articles, args.seed)
         print("RESULT " + json.dumps(result), flush=True)
@@ -616,8 +650,10 @@ def main(argv: list[str] | None = None) -> int:
                 bare = _spawn("--child", "bare", "--work", str(work), "--sample-product", str(args.sample_product))
                 print(f"  {bare['total_s']:.1f} s; nightly pipeline (child process)...", flush=True)
                 pipe = _spawn("--child", "pipeline", "--work", str(work))
-                print(f"  {pipe['total_s']:.1f} s", flush=True)
-        report_throughput(manifest, bare, pipe)
+                print(f"  {pipe['total_s']:.1f} s; the whole `factcheck run` command (child process)...", flush=True)
+                command = _spawn("--child", "command", "--work", str(work))
+                print(f"  {command['total_s']:.1f} s", flush=True)
+        report_throughput(manifest, bare, pipe, command)
 
     if not args.skip_scaling:
         results = []

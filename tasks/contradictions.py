@@ -33,7 +33,7 @@ from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features
 from factcheck.tasks.language.frames import claim_frames
 from factcheck.tasks.models import Claim, ClaimRef, PairScore, Reason
 from factcheck.tasks.pairs import conflicts
-from factcheck.tasks.pairs.features import assess_claims, best_assessment, claims_of
+from factcheck.tasks.pairs.features import best_assessment, claims_of, pair_features, slot_conflicts
 from factcheck.tasks.pairs.scorer import default_scorer
 
 FRAMES_VERSION = "frames-2"
@@ -69,10 +69,20 @@ def score_pair(
         flipped = score_pair(b, a, published_a=published_b, published_b=published_a)
         return PairScore(flipped.score, tuple(replace(r, evidence_a=r.evidence_b, evidence_b=r.evidence_a)
                                               for r in flipped.reasons))
-    got = assess_claims(a, b, published_a, published_b)
-    if not got.reasons:
+    sa, sb = claim_frames(a), claim_frames(b)
+    al, reasons = slot_conflicts(sa, sb, published_a, published_b)
+    if not reasons:
         return PairScore(0.0, ())
-    return PairScore(round(default_scorer().probability(got.features), 4), got.reasons)
+    features = pair_features(al, reasons, sa, sb)
+    return PairScore(round(default_scorer().probability(features), 4), reasons)
+
+
+def load_models() -> None:
+    """Load what scoring needs (spaCy pipeline, scorer) ahead of the first event."""
+    from factcheck.tasks.language.nlp import load_pipeline
+
+    load_pipeline()
+    default_scorer()
 
 
 def parse_claims(claims: Iterable[Claim]) -> None:
@@ -189,7 +199,7 @@ def _directness(item: tuple[ClaimRef, ClaimRef, PairScore]) -> tuple:
     x, y, s = item
     # Ties break on the text, not on claim ids: ids follow the order in which parallel tasks
     # stored the articles, and the same corpus must always keep the same representative.
-    overlap = conflicts.restatement(claim_frames(x.claim), claim_frames(y.claim))
+    overlap = conflicts.word_overlap(x.claim.text, y.claim.text)
     return (-s.score, -round(overlap, 3), len(x.claim.text) + len(y.claim.text),
             sorted((x.claim.text, y.claim.text)))
 
@@ -262,8 +272,11 @@ def keep_contradictions(
 def find_contradictions(
     claims: Sequence[ClaimRef], threshold: float = DEFAULT_THRESHOLD
 ) -> list[tuple[ClaimRef, ClaimRef, PairScore]]:
-    """Score the candidate pairs and keep those at or above `threshold`, strongest first."""
-    return keep_contradictions(score_candidates(claims), threshold)
+    """Score the candidate pairs and keep those at or above `threshold`, strongest first.
+
+    All in one process: choosing a conflict's representatives reads the claims' frames, which
+    are cached where the claims were parsed."""
+    return keep_contradictions(score_candidates(claims, min_score=threshold), threshold)
 
 
 # --- command line ----------------------------------------------------------------------------

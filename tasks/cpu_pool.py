@@ -66,6 +66,25 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
         return _pool
 
 
+def _prepare(loaders: tuple[Callable[[], object], ...]) -> None:
+    for load in loaders:
+        load()
+
+
+def start(workers: int, *loaders: Callable[[], object]) -> None:
+    """Start the workers now and have each call `loaders` (load models), without waiting.
+
+    A run calls this while it waits for something else (Prefect's server), so that the first
+    page and the first event do not wait for a worker to start and load its models. Each
+    worker is sent one call; a worker that misses it (the other took two) loads on first use.
+    Errors are left to the first real call, which reports them where they belong."""
+    if workers <= 0:
+        return
+    pool = _get_pool(workers)
+    for _ in range(workers):
+        pool.submit(_prepare, loaders)
+
+
 def _discard(pool: ProcessPoolExecutor) -> None:
     global _pool
     with _lock:

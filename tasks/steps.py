@@ -352,10 +352,13 @@ def events_contradictions(claim_sets: list[list], settings: Settings, rescorers:
     """Each event's contradicting pairs: the rules score the events side by side on the CPU pool,
     then the configured rescorers revise them here."""
     workers = cpu_pool.pool_size(settings.cpu_workers)
-    # A rescorer may raise any candidate, zero-scored ones included; without one, the workers
-    # send back only what can be kept.
-    min_score = None if any(rescorers) else settings.pair_threshold
-    scored_sets = cpu_pool.run_each(workers, contradictions.score_candidates, claim_sets, min_score=min_score)
+    if not any(rescorers):
+        # The workers keep the pairs too and send back only the representatives: deduplicating
+        # here would parse every kept claim a second time in this process.
+        return cpu_pool.run_each(workers, contradictions.find_contradictions, claim_sets,
+                                 threshold=settings.pair_threshold)
+    # A rescorer may raise any candidate, zero-scored ones included.
+    scored_sets = cpu_pool.run_each(workers, contradictions.score_candidates, claim_sets)
     return [
         contradictions.keep_contradictions(rescoring.rescore(scored, rescorers, lambda ref: ref.claim), settings.pair_threshold)
         for scored in scored_sets

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 
 import pytest
 
@@ -91,3 +92,32 @@ def test_every_worker_hashes_strings_alike_so_results_do_not_depend_on_the_worke
     first = cpu_pool.run(1, _hash_of, "talks")
     cpu_pool.shutdown()
     assert cpu_pool.run(1, _hash_of, "talks") == first  # a fresh worker process, the same seed
+
+
+def _mark_loaded() -> None:
+    with open(os.environ["FACTCHECK_TEST_LOADED_MARKER"], "a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()}\n")
+
+
+def test_started_workers_load_their_models_before_the_first_call(fresh_pool, tmp_path, monkeypatch):
+    marker = tmp_path / "loaded"
+    monkeypatch.setenv("FACTCHECK_TEST_LOADED_MARKER", str(marker))  # spawned workers inherit it
+    cpu_pool.start(2, _mark_loaded)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_lines(marker)) < 1:
+        time.sleep(0.05)
+    loaded = _lines(marker)
+    assert loaded and os.getpid() not in loaded  # loaded in a worker, not here
+    pid, _ = cpu_pool.run(2, _pid_and_double, 1)
+    assert pid != os.getpid()
+
+
+def test_starting_zero_workers_loads_nothing_here(tmp_path, monkeypatch):
+    marker = tmp_path / "loaded"
+    monkeypatch.setenv("FACTCHECK_TEST_LOADED_MARKER", str(marker))
+    cpu_pool.start(0, _mark_loaded)
+    assert not marker.exists()
+
+
+def _lines(path) -> list[int]:
+    return [int(x) for x in path.read_text(encoding="utf-8").split()] if path.exists() else []

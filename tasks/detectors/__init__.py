@@ -20,7 +20,9 @@ def release_sentence_caches() -> None:
     from factcheck.tasks.detectors.text import features
     from factcheck.tasks.language import nlp
     from factcheck.tasks.language.frames import claim_frames
+    from factcheck.tasks.pairs import conflicts
 
     features.cache_clear()
     claim_frames.cache_clear()
+    conflicts.release_caches()
     nlp.release_cache()

@@ -70,6 +70,7 @@ def _overlap(a: Place, b: Place) -> bool:
     return _km(a, b) <= NEAR_KM
 
 
+@lru_cache(maxsize=50_000)
 def same_area(x: str, y: str) -> bool | None:
     """True when one place may hold the other or both lie within NEAR_KM, False when every reading
     of the two names is apart, None when the gazetteer does not know one of them."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
 from factcheck.tasks.language import lexicon as lx
 from factcheck.tasks.language.frames import Amount, Frame, SentenceFrames, When
@@ -138,6 +139,8 @@ def _about_the_same(al: Alignment) -> bool:
 
 
 def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    if not (al.a.amounts and al.b.amounts):
+        return None  # nothing to compare (most pairs: this check runs on every candidate)
     specific = {k for q in al.a.amounts if not _generic(k := _count_key(q, al.a).split("|")[0], q)} - lx.HAPPENINGS
     aligned = al.relation != "none" and (al.overlap >= _MIN_OVERLAP or al.actor > 0 or al.theme > 0)
     same_owner = al.actor > 0 and bool(al.a.actor and al.a.actor.names)  # "Velsk, a town of ..." / "Velsk has ..."
@@ -610,9 +613,25 @@ _WORD = re.compile(r"[a-z0-9]+")
 SHARED_QUOTE_WORDS = 8
 
 
+@lru_cache(maxsize=20_000)
+def _words(text: str) -> tuple[str, ...]:
+    """A sentence's lower-cased words; each sentence meets dozens of others in its event."""
+    return tuple(_WORD.findall(text.lower()))
+
+
+@lru_cache(maxsize=20_000)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(_words(text))
+
+
+def release_caches() -> None:
+    _words.cache_clear()
+    _word_set.cache_clear()
+
+
 def shared_run(sa: SentenceFrames, sb: SentenceFrames) -> int:
     """Length in words of the longest word sequence the two sentences share."""
-    wa, wb = _WORD.findall(sa.text.lower()), _WORD.findall(sb.text.lower())
+    wa, wb = _words(sa.text), _words(sb.text)
     best, prev = 0, [0] * (len(wb) + 1)
     for x in wa:
         cur = [0] * (len(wb) + 1)
@@ -632,5 +651,10 @@ def _evidence_differs(r: Reason) -> bool:
 
 def restatement(sa: SentenceFrames, sb: SentenceFrames) -> float:
     """How far the two sentences are the same words (a repeated quote, wire copy): token Jaccard."""
-    ta, tb = set(_WORD.findall(sa.text.lower())), set(_WORD.findall(sb.text.lower()))
+    return word_overlap(sa.text, sb.text)
+
+
+def word_overlap(a: str, b: str) -> float:
+    """Token Jaccard of two texts (no parse needed)."""
+    ta, tb = _word_set(a), _word_set(b)
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0

@@ -44,14 +44,28 @@ def _cover(x: frozenset[str], y: frozenset[str]) -> float:
     return len(x & y) / len(x) if x else 0.0
 
 
-def assess(sa: SentenceFrames, sb: SentenceFrames, published_a: datetime | None = None,
-           published_b: datetime | None = None) -> Assessment:
+def slot_conflicts(sa: SentenceFrames, sb: SentenceFrames, published_a: datetime | None = None,
+                   published_b: datetime | None = None) -> tuple[Alignment | None, tuple[Reason, ...]]:
+    """The best alignment and the slot conflicts read on it: the cheap half of `assess`.
+
+    Most candidate pairs have no conflict and score 0 whatever their features, so the pipeline
+    asks this first and builds the feature vector only for the few that have one."""
     al = align(sa, sb)
     if al is not None:
-        reasons = tuple(conflicts.find_conflicts(al, sa, sb, published_a, published_b))
-    else:
-        extra = conflicts.mentioned_denial(sa, sb, None)
-        reasons = (extra,) if extra else ()
+        return al, tuple(conflicts.find_conflicts(al, sa, sb, published_a, published_b))
+    extra = conflicts.mentioned_denial(sa, sb, None)
+    return None, ((extra,) if extra else ())
+
+
+def assess(sa: SentenceFrames, sb: SentenceFrames, published_a: datetime | None = None,
+           published_b: datetime | None = None) -> Assessment:
+    al, reasons = slot_conflicts(sa, sb, published_a, published_b)
+    return Assessment(pair_features(al, reasons, sa, sb), reasons, al)
+
+
+def pair_features(al: Alignment | None, reasons: tuple[Reason, ...], sa: SentenceFrames,
+                  sb: SentenceFrames) -> dict[str, float]:
+    """The named feature vector the scorer reads, from an alignment and its conflicts."""
     f = dict.fromkeys(FEATURE_NAMES, 0.0)
     f["bias_one"] = 1.0
     if al is not None:
@@ -93,7 +107,7 @@ def assess(sa: SentenceFrames, sb: SentenceFrames, published_a: datetime | None 
     f["len_ratio"] = min(la, lb) / max(la, lb, 1)
     f["c_any_x_overlap"] = f["c_any"] * f["overlap"]
     f["pol_diff_x_overlap"] = f["pol_diff"] * f["overlap"]
-    return Assessment(f, reasons, al)
+    return f
 
 
 def assess_claims(a: Claim, b: Claim, published_a: datetime | None = None,
