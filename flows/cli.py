@@ -164,6 +164,15 @@ def preflight_detection() -> None:
         raise fail(str(exc)) from None
 
 
+def start_run_side_by_side():
+    """Prefect's temporary server and the CPU workers starting together; returns `wait`."""
+    from factcheck.config.settings import Settings
+    from factcheck.flows.startup import start_side_by_side
+    from factcheck.tasks.cpu_pool import pool_size
+
+    return start_side_by_side(pool_size(Settings().cpu_workers))
+
+
 def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
     """Run the nightly flow in this process with progress bars; returns the run summary."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -195,11 +204,7 @@ def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
         bars.console.print("Starting Prefect (a temporary local server unless PREFECT_API_URL is set)…", style="dim")
         run_progress.install(Bars(bars))
         try:
-            from factcheck.config.settings import Settings
-            from factcheck.flows.startup import start_side_by_side
-            from factcheck.tasks.cpu_pool import pool_size
-
-            wait_for_server = start_side_by_side(pool_size(Settings().cpu_workers))
+            wait_for_server = start_run_side_by_side()
             from factcheck.flows.nightly import nightly
 
             if not verbose:
@@ -292,10 +297,12 @@ def reanalyze(
     use_database(database)
     err.print("Starting Prefect (a temporary local server unless PREFECT_API_URL is set)…", style="dim")
     try:
+        wait_for_server = start_run_side_by_side()
         from factcheck.flows.reanalyze import reanalyze as reanalyze_flow
 
         if not verbose:
             hide_database_tracebacks()
+        wait_for_server()
         summary = reanalyze_flow(since=since.date() if since else None, until=until.date() if until else None)
     except database_errors() as exc:
         raise fail(db_error(exc)) from None
