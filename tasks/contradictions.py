@@ -52,6 +52,7 @@ def _detector_version() -> str:
 
 
 DETECTOR_VERSION = _detector_version()
+NO_CONFLICT = PairScore(0.0, ())
 
 
 def score_pair(
@@ -170,8 +171,14 @@ def score_candidates(
         release_sentence_caches()  # earlier events' sentences: memory, no further use
     pairs = candidate_pairs(claims)
     parse_claims(c.claim for pair in pairs for c in pair)  # only claims that meet another source
+    summaries: dict[int, conflicts.ConflictSummary] = {}
+    for pair in pairs:
+        for ref in pair:
+            if ref.claim_id not in summaries:
+                summaries[ref.claim_id] = conflicts.conflict_summary(claim_frames(ref.claim))
     scored = (
-        (x, y, score_pair(x.claim, y.claim, published_a=x.published_at, published_b=y.published_at))
+        (x, y, score_pair(x.claim, y.claim, published_a=x.published_at, published_b=y.published_at)
+         if conflicts.may_conflict(summaries[x.claim_id], summaries[y.claim_id]) else NO_CONFLICT)
         for x, y in pairs
     )
     if min_score is None:

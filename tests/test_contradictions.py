@@ -319,3 +319,40 @@ def test_a_pairs_score_does_not_depend_on_which_side_comes_first():
     assert ab.score == ba.score > 0
     assert [r.evidence_a for r in ab.reasons] == [r.evidence_b for r in ba.reasons]
     assert "64" in ab.reasons[0].evidence_a[0].text
+
+
+def _pair_set_claims() -> list[Claim]:
+    import json
+    from pathlib import Path
+
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "contradiction_pairs.jsonl").open(encoding="utf-8")]
+    texts = list(dict.fromkeys(t for r in rows for t in (r["a"], r["b"])))
+    return [c for t in texts for c in claims_from_statement(t, MON)]
+
+
+def test_pairs_skipped_before_alignment_are_exactly_pairs_without_any_conflict():
+    """The pre-check skips a pair only when no conflict check could fire: across every pair of the
+    own pair set's sentences (not only the labelled ones), no skipped pair has a reason, and no
+    two frames are related without sharing a relation key."""
+    from factcheck.tasks.contradictions import parse_claims
+    from factcheck.tasks.language.frames import claim_frames
+    from factcheck.tasks.pairs import conflicts
+    from factcheck.tasks.pairs.align import relation, relation_keys
+
+    claims = _pair_set_claims()
+    parse_claims(claims)
+    frames = [claim_frames(c) for c in claims]
+    summaries = [conflicts.conflict_summary(f) for f in frames]
+    skipped = with_reason = 0
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            if not conflicts.may_conflict(summaries[i], summaries[j]):
+                skipped += 1
+                got = score_pair(claims[i], claims[j], published_a=MON, published_b=TUE)
+                assert not got.reasons, (claims[i].text, claims[j].text, got)
+                for fa in frames[i].frames:
+                    for fb in frames[j].frames:
+                        assert relation(fa, fb) == "none" or relation_keys(fa) & relation_keys(fb)
+            else:
+                with_reason += bool(score_pair(claims[i], claims[j]).reasons)
+    assert skipped > 10_000 and with_reason > 50  # the check is exercised both ways

@@ -61,6 +61,38 @@ def relation(a: Frame, b: Frame) -> Relation:
     return "none"
 
 
+def _opposite_partners() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for x, y in lx.OPPOSITE_CLASSES:
+        out.setdefault(x, set()).add(y)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_OPPOSITE_PARTNERS = _opposite_partners()
+
+
+def relation_keys(f: Frame) -> frozenset[tuple[str, ...]]:
+    """Keys such that `relation(a, b) != "none"` only when the two frames share one.
+
+    Each branch of `relation` has its key: the predicate's class (same predicate; a calling-off
+    frame also carries its happening's class), an unordered pair of opposite classes, the class
+    of the happening a frame is about. Keys may match without a relation (the check is then
+    made in full); a relation without a shared key would be a bug, which
+    tests/test_contradictions.py looks for. Keep this next to `relation` and in step with it.
+    """
+    if f.predicate in lx.LIGHT_VERBS and not f.light:
+        return frozenset()
+    c = lx.predicate_class(f.predicate)
+    keys: set[tuple[str, ...]] = {("P", c)}
+    keys.update(("O", *sorted((c, o))) for o in _OPPOSITE_PARTNERS.get(c, ()))
+    e = _event_of(f)
+    if e:
+        keys.add(("E", lx.predicate_class(e)))
+        if f.predicate in lx.CALLING_OFF:
+            keys.add(("P", lx.predicate_class(e)))  # "the strike was called off" / "workers struck"
+    return frozenset(keys)
+
+
 def _arg_match(x: Arg | None, y: Arg | None) -> int:
     if x is None or y is None:
         return 0

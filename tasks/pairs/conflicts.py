@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from factcheck.tasks.language import lexicon as lx
 from factcheck.tasks.language.frames import Amount, Frame, SentenceFrames, When
 from factcheck.tasks.language.places import same_area
 from factcheck.tasks.models import Evidence, Reason
-from factcheck.tasks.pairs.align import Alignment
+from factcheck.tasks.pairs.align import Alignment, relation_keys
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MIN_OVERLAP = 0.12  # shared content needed before two frames' slots are compared
@@ -508,12 +509,20 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
 _HISTORIC = frozenset("since history first previously".split())
 
 
+def _denied_happening(f: Frame) -> bool:
+    return f.asserted_polarity == "negative" and f.factual and f.predicate in lx.HAPPENINGS
+
+
+def _calls_off(f: Frame) -> bool:
+    return f.predicate in lx.CALLING_OFF and f.asserted_polarity == "positive" and f.factual
+
+
 def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     """One side says a happening did not take place ("nothing has been suspended", "there were no
     talks"); the other speaks of it as a fact ("shook hands on a suspension")."""
     for neg_side, pos_side, flip in ((sa, sb, False), (sb, sa, True)):
         for f in neg_side.frames:
-            if f.asserted_polarity != "negative" or not f.factual or f.predicate not in lx.HAPPENINGS:
+            if not _denied_happening(f):
                 continue
             if f.light is not None and f.predicate not in lx.HAPPENING_NOUNS:
                 continue  # "there were no signs" is not about signing
@@ -551,7 +560,7 @@ def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
     Friday"). The day is required: calling off this year's strike says nothing of last year's."""
     for off_side, on_side, flip in ((sa, sb, False), (sb, sa, True)):
         for f in off_side.frames:
-            if f.predicate not in lx.CALLING_OFF or f.asserted_polarity != "positive" or not f.factual:
+            if not _calls_off(f):
                 continue
             if f.theme is None or f.theme.head not in lx.HAPPENINGS:
                 continue  # a strike, a vote, talks: something that takes place (not "tariffs")
@@ -578,6 +587,37 @@ def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
 CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
     numeric, date, place, polarity, opposite, identity,
 )
+
+
+@dataclass(frozen=True)
+class ConflictSummary:
+    """What a sentence brings to any slot conflict, so that pairs without one are skipped unscored.
+
+    Each check below needs one of these on the aligned frames or the sentences: figures on both
+    sides (`numeric`, `figures_differ`), times on both (`date`), a related pair of frames
+    (`place`, `polarity`, `opposite`, `identity`: see `relation_keys`), or on one side a
+    happening called off (`called_off_happened`) or denied (`mentioned_denial`). Most candidate
+    pairs in an event have none of these and would score 0 after a full alignment."""
+
+    figures: bool
+    times: bool
+    one_sided: bool
+    keys: frozenset[tuple[str, ...]]
+
+
+def conflict_summary(s: SentenceFrames) -> ConflictSummary:
+    return ConflictSummary(
+        figures=any(f.amounts for f in s.frames),
+        times=any(f.times for f in s.frames),
+        one_sided=any(_calls_off(f) or _denied_happening(f) for f in s.frames),
+        keys=frozenset().union(*(relation_keys(f) for f in s.frames)),
+    )
+
+
+def may_conflict(x: ConflictSummary, y: ConflictSummary) -> bool:
+    """False only when no check below can find a conflict in the pair (exact, not a guess)."""
+    return ((x.figures and y.figures) or (x.times and y.times) or x.one_sided or y.one_sided
+            or not x.keys.isdisjoint(y.keys))
 
 
 def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
