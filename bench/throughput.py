@@ -334,9 +334,12 @@ def instrument() -> Meter:
 from orchestration import _setup_child as _setup_env, _warm_up  # noqa: E402
 
 
-def _pool_cpu(marker: str = "multiprocessing.spawn") -> float:
-    """CPU seconds used so far by the CPU pool's worker processes (spawned children), or by the
-    children whose command line holds `marker` ("uvicorn": Prefect's temporary server)."""
+POOL_WORKERS = "multiprocessing.spawn"  # the CPU pool's spawned workers
+PREFECT_SERVER = "uvicorn"  # Prefect's temporary server
+
+
+def _children_cpu(marker: str) -> float:
+    """CPU seconds used so far by this process's children whose command line holds `marker`."""
     import psutil
 
     total = 0.0
@@ -414,11 +417,11 @@ def child_pipeline(work: Path) -> dict:
 
         result: dict = {"startup_s": _warm_up()}
         with TreeMemory() as memory:
-            cpu0, pool0, server0 = os.times(), _pool_cpu(), _pool_cpu("uvicorn")
+            cpu0, pool0, server0 = os.times(), _children_cpu(POOL_WORKERS), _children_cpu(PREFECT_SERVER)
             started = time.perf_counter()
             summary = nightly(feeds_file=manifest["feeds_file"])
             result["total_s"] = time.perf_counter() - started
-            cpu1, pool1, server1 = os.times(), _pool_cpu(), _pool_cpu("uvicorn")
+            cpu1, pool1, server1 = os.times(), _children_cpu(POOL_WORKERS), _children_cpu(PREFECT_SERVER)
         result["server_cpu_s"] = server1 - server0
         result["cpu_s"] = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
         result["pool_cpu_s"] = pool1 - pool0
