@@ -85,6 +85,23 @@ def test_negation_of_the_predicate_is_its_polarity():
     assert f.polarity == "negative"
 
 
+@pytest.mark.parametrize(
+    "text, predicate, polarity",
+    [
+        ("The governor refused to sign the bill into law.", "sign", "negative"),
+        ("The carrier failed to deliver the parcels before Christmas.", "deliver", "negative"),
+        ("The tenants declined to pay the higher rent.", "pay", "negative"),
+        ("The rescuers managed to free the miners.", "release", "positive"),
+        ("The rescuers did not manage to free the miners.", "release", "negative"),
+        ("The council did not fail to publish its accounts.", "publish", "positive"),
+        ("The board agreed to sell the stadium.", "sell", "positive"),  # a plan, not an implicative
+    ],
+)
+def test_implicative_verbs_say_whether_their_complement_happened(text, predicate, polarity):
+    f = only(frames(text), predicate)
+    assert f.polarity == polarity
+
+
 def test_quantities_carry_the_thing_they_count():
     sf = frames("At least 12 miners were rescued from the shaft, and 3 percent of the output was lost.")
     counted = {q.counted for f in sf.frames for q in f.amounts}

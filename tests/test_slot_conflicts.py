@@ -73,6 +73,32 @@ def test_a_higher_toll_in_a_later_report_is_an_update():
     assert "numeric" not in kinds(a, b, MON, MON + timedelta(days=1))
 
 
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The Harlow chain runs 210 shops across the region.", "The Harlow chain runs 260 shops across the region."),
+        ("Ostrel, a port of about 30,000 people, lies on the estuary.", "Ostrel has about 52,000 inhabitants."),
+    ],
+)
+def test_a_later_different_count_of_what_does_not_grow_is_still_a_conflict(a, b):
+    assert "numeric" in kinds(a, b, MON, MON + timedelta(days=1))
+
+
+def test_two_sums_of_money_of_one_company_are_not_one_figure():
+    # the same named actor, but a loan and a price per share: nothing says they measure one thing
+    assert "numeric" not in kinds("Dravo has raised a loan of 3 billion crowns from four banks.",
+                                  "Dravo will pay 55.20 crowns for each Lentor share.")
+
+
+def test_a_forecast_that_missed_is_not_a_conflict():
+    assert "numeric" not in kinds("The operator expects to run about one bus in four on Monday.",
+                                  "On Monday, 40 percent of scheduled buses ran, the operator said.")
+
+
+def test_a_plain_future_figure_still_conflicts():
+    assert "numeric" in kinds("The new ferry will carry 900 passengers.", "The new ferry carries 400 passengers.")
+
+
 # --- dates, times, places -----------------------------------------------------------------------
 
 
@@ -181,3 +207,41 @@ def test_shares_of_two_different_things_are_not_compared():
 def test_head_counts_of_two_named_employers_are_not_compared():
     assert kinds("Copper, the second largest insurer, employs about 6,000 people.",
                  "Orlo Insurance, which was founded in 1931, employs about 9,500 people.") == []
+
+
+# --- empty roles and implicatives ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("No one was hurt when the roof of the depot caved in.", "Four porters were hurt when the roof of the depot caved in."),
+        ("Nobody was arrested after the match in Dorval.", "Police arrested two fans after the match in Dorval."),
+        ("None of the miners were injured in the collapse.", "Three miners were injured in the collapse."),
+    ],
+)
+def test_a_role_said_to_be_empty_conflicts_with_people_in_it(a, b):
+    assert "negation" in kinds(a, b) or "denial" in kinds(a, b)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # emptied of one kind only: the other kind may well have been hurt
+        ("No passengers were injured in the collision.", "Two crew members were injured in the collision."),
+        # two days, two happenings
+        ("No one was injured in the fire on Monday.", "Three people were injured in the fire on Sunday."),
+    ],
+)
+def test_an_empty_role_does_not_conflict_with_another_kind_or_day(a, b):
+    assert not {"negation", "denial"} & set(kinds(a, b))
+
+
+def test_refusing_to_sign_conflicts_with_signing():
+    assert "negation" in kinds("The mayor of Pellton refused to sign the transit budget.",
+                               "The mayor of Pellton signed the transit budget on Thursday.")
+
+
+def test_declining_to_comment_does_not_conflict_with_a_comment():
+    assert kinds("The ambassador declined to comment on the leaked cable.",
+                 "The ambassador commented on the leaked cable in a radio interview.") == []

@@ -189,6 +189,20 @@ def _negated(tok) -> bool:
     return any(c.dep_ in ("acomp", "oprd") and any(cc.dep_ == "neg" for cc in c.children) for c in tok.children)
 
 
+def _implied_negative(head) -> bool:
+    """The clause is the complement of an implicative verb that says it did not happen: "refused
+    to sign", "failed to reach", "did not manage to persuade"."""
+    if head.dep_ != "xcomp" or head.head.i == head.i:
+        return False
+    parent = head.head
+    lemma = parent.lemma_.lower()
+    if lemma in lx.NEGATIVE_IMPLICATIVES:
+        return not _negated(parent)
+    if lemma in lx.POSITIVE_IMPLICATIVES:
+        return _negated(parent)
+    return False
+
+
 def _finite(verb) -> bool:
     """A tensed clause ("she met", "he has left"), not a bare or infinitive one ("that he resign")."""
     return verb.tag_ in ("VBD", "VBZ", "VBP") or any(
@@ -422,6 +436,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     )
     if pred_tok.i != head.i and _is_negative_arg(pred_tok):
         negative = True
+    if _implied_negative(head):
+        negative = not negative  # "refused to sign"; "refused not to ..." asserts it
     # Double negatives cancel only in rare constructions; one negation marker is the usual case.
     start, end = _subtree_span(head)
     toks = [t for t in head.subtree if not (exclude and exclude[0] <= t.idx < exclude[1])]

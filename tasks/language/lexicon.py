@@ -44,6 +44,11 @@ HEDGING_ADVERBS = frozenset(
     "purportedly supposedly seemingly".split()
 )
 HEDGING_VERBS = frozenset("seem appear".split())
+# Implicative verbs (Karttunen 1971): their infinitive complement did not happen ("refused to
+# sign", "failed to reach") or did ("managed to reach"); negating the verb flips that ("did not
+# manage to reach"). Unlike planning verbs, they state a fact about the complement.
+NEGATIVE_IMPLICATIVES = frozenset("refuse fail decline neglect forget omit avoid".split())
+POSITIVE_IMPLICATIVES = frozenset("manage remember".split())
 
 # Verbs that only carry a happening named by their subject or object ("the talks were held").
 LIGHT_VERBS = frozenset("be hold take happen occur go have make get do give stage exist set".split())
@@ -171,6 +176,11 @@ HAPPENINGS = frozenset(
     "talk kill injure arrest resign cancel postpone hold strike explode collapse attack crash vote "
     "election sign open close start end evacuate fire land arrive depart meet suspend".split()
 )
+
+# What a count can be of when a later, higher figure is news coming in rather than a contradiction:
+# the victims and other tallies of a happening. A count of stores, inhabitants or kilometres does
+# not grow between two reports of one event.
+CUMULATIVE = HAPPENINGS | frozenset("toll victim casualty case evacuee missing".split())
 
 # Predicates of states rather than happenings: a date or an actor is not "of" them.
 STATES = frozenset(

@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from factcheck.tasks.language import lexicon as lx
-from factcheck.tasks.language.frames import Amount, Frame, SentenceFrames, When
+from factcheck.tasks.language.frames import Amount, Arg, Frame, SentenceFrames, When
 from factcheck.tasks.language.places import same_area
 from factcheck.tasks.models import Evidence, Reason
 from factcheck.tasks.pairs.align import Alignment, relation_keys
@@ -41,6 +41,32 @@ def _count_key(amount: Amount, frame: Frame) -> str | None:
         generic = counted is None or counted in ("people", "person")
         counted = event or ("person" if generic else counted)
     return f"{counted}|{amount.unit or ''}"
+
+
+def _update(key: str, frame: Frame, x: Amount, y: Amount, hours_apart: float | None) -> bool:
+    """A later, higher tally of a happening (a toll, the skiers an avalanche killed, arrests) is
+    news coming in, not a contradiction; a later, different count of stores or inhabitants is."""
+    if hours_apart is None or abs(hours_apart) < UPDATE_AFTER_HOURS:
+        return False
+    if key.split("|")[0] not in lx.CUMULATIVE and frame.predicate not in lx.CUMULATIVE:
+        return False
+    later, earlier = (y, x) if hours_apart > 0 else (x, y)
+    return later.value > earlier.value
+
+
+def _unit_only(key: str) -> bool:
+    """A figure known only by its unit ("2 billion crowns", "31 percent"): what it measures is unknown."""
+    counted, unit = key.split("|")
+    return bool(unit) and counted in (unit, "")
+
+
+def _plan_and_outcome(a: Frame, b: Frame, sa: SentenceFrames, sb: SentenceFrames) -> bool:
+    """An expected figure against a reported one ("expects to run one train in five" / "31 percent
+    of trains ran"): a forecast that missed is not a contradiction. A plain future ("the line will
+    cost 3.1 billion") states the figure, and still counts."""
+    def forecast(f: Frame, s: SentenceFrames) -> bool:
+        return f.modality == "planned" and any(g.predicate in lx.PLANNING for g in s.frames)
+    return (forecast(a, sa) and b.factual) or (forecast(b, sb) and a.factual)
 
 
 def _compatible(x: Amount, y: Amount) -> bool:
@@ -156,12 +182,17 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         return None  # figures of two different owners ("the plant employs 420", "the centre employs 260")
     if "conditional" in (al.a.modality, al.b.modality) or "asked" in (al.a.modality, al.b.modality):
         return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
+    if _plan_and_outcome(al.a, al.b, sa, sb):
+        return None
     if not _same_time(al.a, al.b):
         return None
     b_counts = [(q, _count_key(q, al.b)) for q in al.b.amounts if _a_count(q, sb.text)]
     agree = _agree([(q, al.a) for q in al.a.amounts], [(q, al.b) for q in al.b.amounts])
     for x in (q for q in al.a.amounts if _a_count(q, sa.text)):
         key = _count_key(x, al.a)
+        if not aligned and _unit_only(key):
+            continue  # "a loan of 2 billion crowns" / "will pay 41.50 crowns": only the same
+            # proposition makes two sums of money, or two shares, figures of one thing
         if agree and _generic(key.split("|")[0], x):
             continue  # the two agree on one figure of unknown kind: this one counts something else
         if any(q.value == x.value and (q.unit or "") == (x.unit or "") for q, _k in b_counts):
@@ -170,10 +201,8 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         if not others or any(_compatible(x, y) for y in others):
             continue
         y = others[0]
-        if hours_apart is not None and abs(hours_apart) >= UPDATE_AFTER_HOURS:
-            later, earlier = (y, x) if hours_apart > 0 else (x, y)
-            if later.value > earlier.value:
-                continue  # a later, higher count is an update
+        if _update(key, al.a, x, y, hours_apart):
+            continue
         rel = abs(x.value - y.value) / max(abs(x.value), abs(y.value), 1e-9)
         strength = 0.55 + 0.35 * min(1.0, rel * 4)
         values = "|".join(sorted((f"{x.value:g}", f"{y.value:g}")))
@@ -327,6 +356,33 @@ def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
                   topic=f"{al.a.predicate}:" + "|".join(sorted((x.text.lower(), y.text.lower()))))
 
 
+_EMPTY_ROLE = ("nobody", "no one", "no-one", "noone", "none ", "none", "not one ", "not a single ", "no ")
+_ANYONE = frozenset(("", "one", "none", "nobody", "noone", "no-one", "people", "person"))
+
+
+def _empty(arg: Arg | None) -> bool:
+    """"no one", "nobody", "none of the passengers", "no workers": the role is said to be empty."""
+    return arg is not None and arg.text.lower().startswith(_EMPTY_ROLE)
+
+
+def _empty_role_clash(neg: Frame, pos: Frame) -> bool:
+    """"No one was injured" against "three firefighters were injured": the negated side says no
+    one fills a role that the other fills. "No passengers were hurt" says nothing of the crew:
+    a role emptied of one kind only clashes with that kind."""
+    if neg.light is not None or pos.light is not None:
+        return False
+    for x, y in ((neg.theme, pos.theme), (neg.actor, pos.actor)):
+        if not _empty(x) or y is None or not y.head or _empty(y):
+            continue
+        kinds = ({x.head} - _ANYONE) or (set(x.lemmas) - _ANYONE)  # "none of the passengers": passengers
+        if kinds:
+            if y.head in kinds:
+                return True
+        elif y.head in lx.PERSON_NOUNS or any(y.start <= q.start < y.end for q in pos.amounts):
+            return True  # "no one" against people, or a count of anything in that role
+    return False
+
+
 def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     """P against not-P: the same predicate with shared arguments, one side negated or denied."""
     a, b = al.a, al.b
@@ -344,17 +400,22 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
             al.actor > 0 or (al.theme > 0 and a.theme.specific and b.theme.specific)):
         return None  # two forecasts by different people ("we won't have the meetings" / "I am going to have a discussion")
     existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
+    empty_role = _empty_role_clash(neg, pos)
+    if empty_role and _sentence_times_differ(sa, sb):
+        return None  # no one hurt on Monday, three hurt on Sunday
     if set(_WORD.findall(neg_text(neg, sa, sb))) & _HISTORIC:
         return None  # "no meeting has taken place since 1948" is about the past, not this occasion
-    if not _about_the_same(al) and not existential and not _shared_argument(a, b):
+    if not _about_the_same(al) and not existential and not empty_role and not _shared_argument(a, b):
         return None
+    if a.predicate in lx.REPORTING:
+        return None  # "declined to comment" / "commented": two moments of speaking, not one fact
     if a.stance == b.stance == "affirms" and not existential:
         if _names_differ(a, b) or (a.predicate in lx.STATES and (_cover(a, b) < 0.8 or al.actor < 1)):
             return None  # "he doesn't know" / "best known for": a state needs the very same words
         # A plain negation ("did not sign") meets its positive about as often about another actor
         # or object as about the same one: both must be shown to be the same.
-        if not (a.light or b.light) and (al.actor < 1 and al.theme < 1 and not _shared_argument(a, b)
-                                          or _cover(a, b) < 0.5):
+        if not (a.light or b.light or empty_role) and (al.actor < 1 and al.theme < 1 and not _shared_argument(a, b)
+                                                        or _cover(a, b) < 0.5):
             return None
     denial = a.stance == "denies" or b.stance == "denies"
     kind = "denial" if denial or a.light or b.light else "negation"
@@ -476,6 +537,8 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
         return None
     if any(f.modality in ("conditional", "asked") for _q, f in xa + xb):
         return None
+    if any(_plan_and_outcome(fx, fy, sa, sb) for _x, fx in xa for _y, fy in xb):
+        return None
     xa = [(q, f) for q, f in xa if _a_count(q, sa.text)]
     xb = [(q, f) for q, f in xb if _a_count(q, sb.text)]
     agree = _agree(xa, xb)
@@ -487,6 +550,9 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
         for y, fy in xb:
             if (x.unit or "") != (y.unit or "") or _compatible(x, y) or (y.value, y.unit or "") in values_a:
                 continue
+            if lx.opposite(fx.predicate, fy.predicate):
+                continue  # "shares jumped 27 percent" / "its own shares fell 4 percent": one thing
+                # rising and falling is the outcome check's to find; here, most often two things
             kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
             if agree and (_generic(kx, x) or _generic(ky, y)):
                 continue  # they agree on a figure of unknown kind: this one is about something else
@@ -494,10 +560,8 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
                     x.unit and cover >= 0.6 and (_generic(kx, x) or _generic(ky, y) or x.unit != "percent")):
                 continue  # two kinds of thing ("turnout" / "members"); with a unit and nearly the same
                 # words, one thing, unless both are shares of two named things
-            if hours_apart is not None and abs(hours_apart) >= UPDATE_AFTER_HOURS:
-                later, earlier = (y, x) if hours_apart > 0 else (x, y)
-                if later.value > earlier.value:
-                    return None
+            if _update(_count_key(x, fx), fx, x, y, hours_apart) or _update(_count_key(y, fy), fy, x, y, hours_apart):
+                return None
             rel = abs(x.value - y.value) / max(abs(x.value), abs(y.value), 1e-9)
             values = "|".join(sorted((f"{x.value:g}", f"{y.value:g}")))
             return Reason("numeric", f"{x.text} vs {y.text}", round(0.55 + 0.3 * min(1.0, rel * 4), 3),
