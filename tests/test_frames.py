@@ -102,6 +102,11 @@ def test_implicative_verbs_say_whether_their_complement_happened(text, predicate
     assert f.polarity == polarity
 
 
+def test_a_relative_pronoun_stands_for_the_noun_its_clause_describes():
+    f = only(frames("Nobody can cancel a summit that never existed."), "talk")
+    assert f.light == "exist" and f.polarity == "negative"
+
+
 def test_quantities_carry_the_thing_they_count():
     sf = frames("At least 12 miners were rescued from the shaft, and 3 percent of the output was lost.")
     counted = {q.counted for f in sf.frames for q in f.amounts}

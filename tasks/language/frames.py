@@ -387,6 +387,11 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     if subj is None and subjpass is None and head.dep_ in ("xcomp", "conj") and head.head.i != head.i:
         subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
 
+    if head.dep_ == "relcl" and head.head.i != head.i:
+        # "a meeting that never existed", "the ship which sank": the relative pronoun stands for
+        # the noun the clause describes
+        subj, subjpass, dobj = (head.head if t is not None and t.tag_ in ("WDT", "WP") else t
+                                for t in (subj, subjpass, dobj))
     if head.dep_ in ("acl", "relcl") and subj is None and subjpass is None and head.head.i != head.i:
         subjpass = head.head if head.tag_ == "VBN" else None
         subj = head.head if subjpass is None else None

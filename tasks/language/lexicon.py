@@ -92,6 +92,7 @@ _SYNONYMS: tuple[str, ...] = (
     "evacuate evacuation",
     "crash collide",
     "arrive reach",
+    "return go_back come_back",
 )
 # Pairs of classes or lemmas that cannot both hold of the same thing at the same time.
 _OPPOSITES: tuple[tuple[str, str], ...] = (
