@@ -245,3 +245,7 @@ def test_refusing_to_sign_conflicts_with_signing():
 def test_declining_to_comment_does_not_conflict_with_a_comment():
     assert kinds("The ambassador declined to comment on the leaked cable.",
                  "The ambassador commented on the leaked cable in a radio interview.") == []
+
+
+def test_a_happening_that_went_ahead_conflicts_with_its_postponement():
+    assert "status" in kinds("The Ardel summit was postponed until May.", "The Ardel summit went ahead as planned on Monday.")

@@ -413,7 +413,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             event = dobj
         elif subjpass is not None and subjpass.pos_ == "NOUN":  # "the talks were held"
             event = subjpass
-        elif lemma in ("happen", "occur", "go", "take", "exist") and subj is not None and subj.pos_ == "NOUN":
+        elif (lemma in ("happen", "occur", "go", "take", "exist") or lx.predicate_class(lemma) == "hold"
+              and dobj is None) and subj is not None and subj.pos_ == "NOUN":
             event = subj  # "the meeting took place", "the vote went ahead", "a meeting that never existed"
         elif lemma in ("hold", "have", "stage", "make") and dobj is not None and dobj.pos_ == "NOUN" and \
                 lx.predicate_class(dobj.lemma_.lower()) in lx.HAPPENINGS:
