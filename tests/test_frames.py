@@ -172,6 +172,8 @@ def test_a_day_the_parser_hung_on_the_object_still_dates_the_happening():
 @pytest.mark.parametrize(("text", "counted"), [
     ("The agency put unemployment at 7 percent.", "unemployment"),
     ("The tremor measured magnitude 4.9.", "magnitude"),
+    ("The treaty reserves 35 per cent of the lake's water for Ossia.", "water"),
+    ("The treaty reserves a third of the lake's water for Ossia.", "water"),
 ])
 def test_what_a_figure_counts_in_set_phrases(text, counted):
     sf = frames(text)

@@ -258,6 +258,18 @@ def _modality(head, sent) -> Modality:
     return "asserted"
 
 
+_FRACTIONS = frozenset("half third quarter fifth sixth seventh eighth ninth tenth".split())
+
+
+def _of_object(tok):
+    """The noun after "of" ("a quarter of the flow": flow)."""
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in prep.children:
+            if obj.dep_ == "pobj":
+                return obj
+    return None
+
+
 def _quantity_head(doc, start: int, end: int) -> str | None:
     """What a number counts, read off the parse: "14 people" -> person, "killed 14" -> kill."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -268,8 +280,11 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
     if span.root.pos_ in ("NOUN", "PROPN") and span.root.i not in {t.i for t in nums}:
         tok = span.root  # "112 people": the noun the figure stands before
         lemma = tok.lemma_.lower()
-        if lemma not in _UNITS and tok.ent_type_ not in ("PERCENT", "MONEY", "QUANTITY"):
+        if lemma not in _UNITS and lemma not in _FRACTIONS and tok.ent_type_ not in ("PERCENT", "MONEY", "QUANTITY"):
             return lx.predicate_class(lemma)
+        whole = _of_object(tok)
+        if whole is not None and (lemma in _FRACTIONS or lemma in ("percent", "cent", "%")):
+            return lx.predicate_class(whole.lemma_.lower())  # "40 per cent of the flow", "a quarter of the flow"
     for _ in range(5):
         head = tok.head
         if head.i == tok.i:
