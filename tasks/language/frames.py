@@ -275,7 +275,7 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    nums = [t for t in span if t.like_num or t.pos_ == "NUM"]
+    nums = [t for t in span if (t.like_num or t.pos_ == "NUM") and t.lemma_.lower() not in _FRACTIONS]
     tok = nums[-1] if nums else span.root
     if span.root.pos_ in ("NOUN", "PROPN") and span.root.i not in {t.i for t in nums}:
         tok = span.root  # "112 people": the noun the figure stands before
