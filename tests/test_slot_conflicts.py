@@ -249,3 +249,19 @@ def test_declining_to_comment_does_not_conflict_with_a_comment():
 
 def test_a_happening_that_went_ahead_conflicts_with_its_postponement():
     assert "status" in kinds("The Ardel summit was postponed until May.", "The Ardel summit went ahead as planned on Monday.")
+
+
+def test_the_same_actor_for_and_against_one_thing_conflicts():
+    assert "status" in kinds("Councillor Mireille Dufay voted against the harbour levy.",
+                             "Councillor Mireille Dufay voted for the harbour levy on Tuesday.")
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Councillor Mireille Dufay voted against the harbour levy.", "Councillor Anton Rees voted for the harbour levy."),
+        ("Councillor Mireille Dufay voted against the harbour levy.", "Councillor Mireille Dufay voted for the school budget."),
+    ],
+)
+def test_for_and_against_need_one_actor_and_one_thing(a, b):
+    assert "status" not in kinds(a, b)

@@ -102,6 +102,9 @@ class Frame:
     # An earlier occasion ("rail staff last walked out in 2019", "the bank previously raised rates"):
     # a different happening from the one the news is about.
     previous: bool = False
+    # The side the predicate takes on something: ("for", "bill") in "voted for the bill",
+    # ("against", "bill") in "voted against it".
+    sides: tuple[tuple[str, str], ...] = ()
 
     @property
     def asserted_polarity(self) -> str:
@@ -515,6 +518,9 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         end=end,
         verbal=pred_tok.pos_ in ("VERB", "AUX") or light is not None,
         previous=any(c.dep_ == "advmod" and c.lower_ in _PREVIOUS for c in head.children),
+        sides=tuple((c.lower_, lx.predicate_class(o.lemma_.lower())) for c in children
+                    if c.dep_ == "prep" and c.lower_ in ("for", "against")
+                    for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")),
     )
 
 

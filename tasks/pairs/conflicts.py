@@ -648,8 +648,24 @@ def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
     return None
 
 
+def sides(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """The same actor for a thing and against it: "voted for the bill" / "voted against the bill"."""
+    a, b = al.a, al.b
+    if al.relation != "same" or al.actor != 1 or not (a.factual and b.factual):
+        return None
+    if a.asserted_polarity != b.asserted_polarity or _names_differ(a, b) or _sentence_times_differ(sa, sb):
+        return None
+    for side_a, thing_a in a.sides:
+        for side_b, thing_b in b.sides:
+            if side_a != side_b and thing_a == thing_b:
+                return Reason("status", f"{a.pred_text} {side_a} vs {b.pred_text} {side_b}", 0.6,
+                              _ev(sa.text, a.pred_start, a.pred_end), _ev(sb.text, b.pred_start, b.pred_end),
+                              topic=f"{a.predicate}:{thing_a}:for|against")
+    return None
+
+
 CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
-    numeric, date, place, polarity, opposite, identity,
+    numeric, date, place, polarity, opposite, identity, sides,
 )
 
 
@@ -659,7 +675,7 @@ class ConflictSummary:
 
     Each check below needs one of these on the aligned frames or the sentences: figures on both
     sides (`numeric`, `figures_differ`), times on both (`date`), a related pair of frames
-    (`place`, `polarity`, `opposite`, `identity`: see `relation_keys`), or on one side a
+    (`place`, `polarity`, `opposite`, `identity`, `sides`: see `relation_keys`), or on one side a
     happening called off (`called_off_happened`) or denied (`mentioned_denial`). Most candidate
     pairs in an event have none of these and would score 0 after a full alignment."""
 
