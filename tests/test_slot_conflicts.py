@@ -265,3 +265,11 @@ def test_the_same_actor_for_and_against_one_thing_conflicts():
 )
 def test_for_and_against_need_one_actor_and_one_thing(a, b):
     assert "status" not in kinds(a, b)
+
+
+def test_going_on_and_ending_are_opposite_outcomes():
+    assert "status" in kinds("The dockers' strike at Varn has ended.", "The dockers' strike at Varn continues.")
+
+
+def test_a_negation_and_a_report_on_two_days_do_not_conflict():
+    assert kinds("The ferry did not sail on Monday.", "The ferry sailed on Wednesday.") == []

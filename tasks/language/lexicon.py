@@ -116,6 +116,7 @@ _OPPOSITES: tuple[tuple[str, str], ...] = (
     ("resume", "halt"), ("clear", "rule_out"), ("confirm", "rule_out"), ("find", "rule_out"),
     ("rescue", "trap"), ("concede", "refuse"), ("admit", "deny"), ("pass", "block"),
     ("leave", "arrive"), ("reach", "derail"), ("lift_off", "postpone"), ("guilty", "not_guilty"),
+    ("continue", "end"), ("continue", "stop"), ("continue", "collapse"),
 )
 
 

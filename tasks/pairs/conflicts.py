@@ -312,6 +312,8 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
         return None
     if not _firm(al.a, al.b) or al.actor < 0 or al.theme < 0:
         return None
+    if al.a.asserted_polarity != al.b.asserted_polarity:
+        return None  # "did not sail on Monday" agrees with "sailed on Wednesday"
     if al.overlap < _MIN_OVERLAP and al.theme <= 0 and al.actor <= 0:
         return None
     if al.a.predicate in lx.STATES and al.b.predicate in lx.STATES and not (al.a.light or al.b.light):
@@ -401,8 +403,9 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         return None  # two forecasts by different people ("we won't have the meetings" / "I am going to have a discussion")
     existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
     empty_role = _empty_role_clash(neg, pos)
-    if empty_role and _sentence_times_differ(sa, sb):
-        return None  # no one hurt on Monday, three hurt on Sunday
+    if _sentence_times_differ(sa, sb):
+        return None  # "no one was hurt on Monday" / "three were hurt on Sunday"; "has not raised
+        # taxes this year" / "raised taxes in 2019"
     if set(_WORD.findall(neg_text(neg, sa, sb))) & _HISTORIC:
         return None  # "no meeting has taken place since 1948" is about the past, not this occasion
     if not _about_the_same(al) and not existential and not empty_role and not _shared_argument(a, b):
