@@ -273,3 +273,9 @@ def test_going_on_and_ending_are_opposite_outcomes():
 
 def test_a_negation_and_a_report_on_two_days_do_not_conflict():
     assert kinds("The ferry did not sail on Monday.", "The ferry sailed on Wednesday.") == []
+
+
+def test_opposite_outcomes_of_two_named_things_do_not_conflict():
+    # the second names the first mine too, so the two sentences share a name; their subjects do not
+    assert "status" not in kinds("Production at the Ravel mine will end in June, Harrow Metals said.",
+                                 "Production at the Stoke mine will continue, and 80 jobs will move here from Ravel.")

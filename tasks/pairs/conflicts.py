@@ -138,6 +138,19 @@ def neg_text(f: Frame, sa: SentenceFrames, sb: SentenceFrames) -> str:
     return ""
 
 
+def _arguments_named_apart(a: Frame, b: Frame) -> bool:
+    """The actors (or themes) name different things anywhere in their words: "production at the
+    Corrisca plant" and "production at the Tamsby plant" share a head but not a plant."""
+    for x, y in ((a.actor, b.actor), (a.theme, b.theme)):
+        if x is None or y is None:
+            continue
+        nx = {n for n in a.names if n in x.text.lower()}
+        ny = {n for n in b.names if n in y.text.lower()}
+        if nx and ny and not (nx & ny) and not any(m in n or n in m for m in nx for n in ny):
+            return True
+    return False
+
+
 def _owners_differ(a: Frame, b: Frame) -> bool:
     """Both frames name who or what they are about, and the two differ."""
     x, y = a.actor, b.actor
@@ -435,7 +448,7 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
     a, b = al.a, al.b
     if al.relation != "opposite" or a.asserted_polarity != b.asserted_polarity:
         return None
-    if not _firm(a, b) or al.actor < 0 or al.theme < 0 or _names_differ(a, b):
+    if not _firm(a, b) or al.actor < 0 or al.theme < 0 or _names_differ(a, b) or _arguments_named_apart(a, b):
         return None
     called_off = a.predicate in lx.CALLING_OFF or b.predicate in lx.CALLING_OFF
     if called_off:
@@ -656,7 +669,8 @@ def sides(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
     a, b = al.a, al.b
     if al.relation != "same" or al.actor != 1 or not (a.factual and b.factual):
         return None
-    if a.asserted_polarity != b.asserted_polarity or _names_differ(a, b) or _sentence_times_differ(sa, sb):
+    if a.asserted_polarity != b.asserted_polarity or _names_differ(a, b) or _arguments_named_apart(a, b) \
+            or _sentence_times_differ(sa, sb):
         return None
     for side_a, thing_a in a.sides:
         for side_b, thing_b in b.sides:
