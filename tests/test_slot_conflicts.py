@@ -279,3 +279,11 @@ def test_opposite_outcomes_of_two_named_things_do_not_conflict():
     # the second names the first mine too, so the two sentences share a name; their subjects do not
     assert "status" not in kinds("Production at the Ravel mine will end in June, Harrow Metals said.",
                                  "Production at the Stoke mine will continue, and 80 jobs will move here from Ravel.")
+
+
+def test_a_state_found_is_the_proposition():
+    assert "status" in kinds("Rescuers found all four missing divers alive.", "Two of the four missing divers were found dead.")
+
+
+def test_opposite_states_of_two_people_do_not_conflict():
+    assert "status" not in kinds("The pilot was found alive near the wreck.", "The navigator was found dead near the wreck.")

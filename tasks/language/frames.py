@@ -169,6 +169,8 @@ def _arg(tok, doc) -> Arg:
 
 
 _PREVIOUS = frozenset({"last", "previously", "formerly", "once"})
+# Verbs whose predicative complement is the news: "was found dead", "was declared dead".
+_STATE_FINDING = frozenset("find declare pronounce confirm".split())
 
 
 def _bare_name(tok) -> bool:
@@ -425,6 +427,16 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             lemma = comp.lemma_.lower()
             predicate, pred_tok = lemma, comp
             theme_tok, subj = subj if theme_tok is None else theme_tok, None  # what stays closed is a theme
+    elif lemma in _STATE_FINDING:
+        # "was found dead", "rescuers found the climbers alive", "was declared dead": the state
+        # found is the proposition, of whom it was found
+        comp = next((c for c in children if c.dep_ in ("oprd", "ccomp", "acomp") and c.pos_ == "ADJ"), None)
+        if comp is not None:
+            small_subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+            lemma = comp.lemma_.lower()
+            predicate, pred_tok = lemma, comp
+            theme_tok = small_subject or subjpass or (dobj if dobj is not None and dobj.i != comp.i else None)
+            subj, actor_tok = None, None
     if lemma in lx.LIGHT_VERBS or lx.predicate_class(lemma) == "hold" and lemma != "hold":
         event = None
         if expl and dobj is not None:  # "there were no talks"

@@ -138,6 +138,17 @@ def neg_text(f: Frame, sa: SentenceFrames, sb: SentenceFrames) -> str:
     return ""
 
 
+def _heads_apart(a: Frame, b: Frame) -> bool:
+    """Both frames say what or whom they are about, with no word or name in common: "the driver
+    was found alive" / "the passenger was found dead". A number or pronoun as the head ("two of
+    the climbers") says nothing either way."""
+    x, y = a.theme, b.theme  # an intransitive's subject and a copula's are read differently: themes only
+    if x is not None and y is not None and x.head and y.head and x.head != y.head:
+        if x.head in x.lemmas and y.head in y.lemmas and not (x.lemmas & y.lemmas) and not (x.names & y.names):
+            return True  # "traces of explosives" / "the presence of explosives" share what matters
+    return False
+
+
 def _arguments_named_apart(a: Frame, b: Frame) -> bool:
     """The actors (or themes) name different things anywhere in their words: "production at the
     Corrisca plant" and "production at the Tamsby plant" share a head but not a plant."""
@@ -450,6 +461,8 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         return None
     if not _firm(a, b) or al.actor < 0 or al.theme < 0 or _names_differ(a, b) or _arguments_named_apart(a, b):
         return None
+    if _heads_apart(a, b):
+        return None  # opposite outcomes of two things
     called_off = a.predicate in lx.CALLING_OFF or b.predicate in lx.CALLING_OFF
     if called_off:
         # Calling a happening off contradicts it only for the same occasion: tests held last year
