@@ -107,6 +107,13 @@ def test_a_relative_pronoun_stands_for_the_noun_its_clause_describes():
     assert f.light == "exist" and f.polarity == "negative"
 
 
+def test_a_clause_given_as_background_fact_is_a_frame_and_a_condition_is_not():
+    f = only(frames("The dockers ended their strike, the port said, after the operator raised its offer to 6 percent."), "rise")
+    assert f.modality == "asserted" and [q.value for q in f.amounts] == [6.0]
+    sf = frames("The dockers will end their strike if the operator raises its offer to 6 percent.")
+    assert all(f.modality == "conditional" for f in sf.frames if f.predicate == "rise")
+
+
 def test_quantities_carry_the_thing_they_count():
     sf = frames("At least 12 miners were rescued from the shaft, and 3 percent of the output was lost.")
     counted = {q.counted for f in sf.frames for q in f.amounts}

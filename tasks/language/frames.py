@@ -555,6 +555,25 @@ def _clauses(head) -> list:
     return out
 
 
+# Subordinators whose clause is given as a fact ("after the operator raised its offer", "because
+# the cooling failed"), unlike "if", "unless" or "before".
+_FACT_MARKERS = frozenset("after because since when while once".split())
+
+
+def _background(root, content) -> list:
+    """Adverbial clauses the sentence presents as facts, hung on the main verb or on a reporting
+    verb ("..., the company said, after the operator raised its offer to 6.5 percent")."""
+    out = []
+    for verb in (root, content):
+        if verb is None or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        for c in verb.children:
+            if c.dep_ == "advcl" and c.pos_ in ("VERB", "AUX") and any(
+                    m.dep_ == "mark" and m.lower_ in _FACT_MARKERS for m in c.children):
+                out.append(c)
+    return out
+
+
 def _complement(verb):
     """The clause a reporting or denying verb carries, if any."""
     for c in verb.children:
@@ -618,6 +637,8 @@ def frames_of(doc, claim: Claim | None = None) -> SentenceFrames:
         attributed = according or bool(claim and claim.speaker_kind in ("quoted", "reported"))
         for clause in _clauses(root):
             frames.append(_frame(clause, "affirms", doc, sent, claim, None))
+    for clause in _background(root, content):
+        frames.append(_frame(clause, "affirms", doc, sent, claim, None))
     speaker = None
     if speaker_tok is not None:
         a, b = _subtree_span(speaker_tok)
