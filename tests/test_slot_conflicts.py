@@ -287,3 +287,9 @@ def test_a_state_found_is_the_proposition():
 
 def test_opposite_states_of_two_people_do_not_conflict():
     assert "status" not in kinds("The pilot was found alive near the wreck.", "The navigator was found dead near the wreck.")
+
+
+def test_a_cleft_names_the_actor():
+    # "it was X who ...": X is the actor, without the clause that describes it
+    assert "identity" in kinds("It was Mayor Lena Ruiz who ordered the evacuation of the harbour district.",
+                               "Governor Tomas Platt ordered the evacuation of the harbour district.")

@@ -151,8 +151,11 @@ def _names(tokens, doc) -> frozenset[str]:
     )
 
 
-def _arg(tok, doc) -> Arg:
-    sub = list(tok.subtree)
+def _arg(tok, doc, clause=None) -> Arg:
+    """The argument headed by `tok`, without `clause` when it hangs inside it: the actor of "who
+    ordered the evacuation" in "it was the mayor who ordered the evacuation" is "the mayor"."""
+    inner = {t.i for t in clause.subtree} if clause is not None and tok.is_ancestor(clause) else set()
+    sub = [t for t in tok.subtree if t.i not in inner] or [tok]
     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
     head = "" if tok.pos_ == "PRON" else lx.predicate_class(tok.lemma_.lower())  # a pronoun names nothing
     own = [tok] + [c for c in tok.children if c.dep_ in ("compound", "poss", "amod", "nmod", "flat")]
@@ -519,8 +522,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         polarity="negative" if negative else "positive",
         modality=_modality(head, sent),
         stance=stance,
-        actor=_arg(actor_tok, doc) if actor_tok is not None else None,
-        theme=_arg(theme_tok, doc) if theme_tok is not None else None,
+        actor=_arg(actor_tok, doc, head) if actor_tok is not None else None,
+        theme=_arg(theme_tok, doc, head) if theme_tok is not None else None,
         places=places,
         amounts=amounts,
         times=times,
