@@ -382,13 +382,13 @@ def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
                   topic=f"{al.a.predicate}:" + "|".join(sorted((x.text.lower(), y.text.lower()))))
 
 
-_EMPTY_ROLE = ("nobody", "no one", "no-one", "noone", "none ", "none", "not one ", "not a single ", "no ")
+_EMPTY_ROLE = re.compile(r"(nobody|no[ -]?one|none|not one|not a single|no)\b")
 _ANYONE = frozenset(("", "one", "none", "nobody", "noone", "no-one", "people", "person"))
 
 
 def _empty(arg: Arg | None) -> bool:
     """"no one", "nobody", "none of the passengers", "no workers": the role is said to be empty."""
-    return arg is not None and arg.text.lower().startswith(_EMPTY_ROLE)
+    return arg is not None and _EMPTY_ROLE.match(arg.text.lower()) is not None
 
 
 def _empty_role_clash(neg: Frame, pos: Frame) -> bool:
