@@ -293,3 +293,18 @@ def test_a_cleft_names_the_actor():
     # "it was X who ...": X is the actor, without the clause that describes it
     assert "identity" in kinds("It was Mayor Lena Ruiz who ordered the evacuation of the harbour district.",
                                "Governor Tomas Platt ordered the evacuation of the harbour district.")
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Two guards were killed in the attack on the depot.", "No one was killed in the second attack on the depot."),
+        ("The blast injured six workers at the mill.", "Another blast at the mill injured two workers."),
+    ],
+)
+def test_a_second_occasion_is_another_happening(a, b):
+    assert kinds(a, b) == []
+
+
+def test_the_same_second_occasion_still_conflicts():
+    assert "numeric" in kinds("The second blast at the mill injured six workers.", "The second blast at the mill injured two workers.")

@@ -105,6 +105,9 @@ class Frame:
     # The side the predicate takes on something: ("for", "bill") in "voted for the bill",
     # ("against", "bill") in "voted against it".
     sides: tuple[tuple[str, str], ...] = ()
+    # Another occasion of the happening, named by its noun's modifier: "second" in "the second
+    # attack", "another" in "another blast". It is not the occasion a plain "the attack" speaks of.
+    occasion: str | None = None
 
     @property
     def asserted_polarity(self) -> str:
@@ -172,6 +175,7 @@ def _arg(tok, doc, clause=None) -> Arg:
 
 
 _PREVIOUS = frozenset({"last", "previously", "formerly", "once"})
+_OTHER_OCCASION = frozenset("second third fourth fifth another separate earlier previous".split())
 # Verbs whose predicative complement is the news: "was found dead", "was declared dead".
 _STATE_FINDING = frozenset("find declare pronounce confirm".split())
 
@@ -533,6 +537,9 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         end=end,
         verbal=pred_tok.pos_ in ("VERB", "AUX") or light is not None,
         previous=any(c.dep_ == "advmod" and c.lower_ in _PREVIOUS for c in head.children),
+        occasion=next((m.lower_ for t in toks if t.pos_ == "NOUN" and lx.predicate_class(t.lemma_.lower())
+                       in lx.HAPPENINGS for m in t.children
+                       if m.dep_ in ("amod", "det") and m.lower_ in _OTHER_OCCASION), None),
         sides=tuple((c.lower_, lx.predicate_class(o.lemma_.lower())) for c in children
                     if c.dep_ == "prep" and c.lower_ in ("for", "against")
                     for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")),

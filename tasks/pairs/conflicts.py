@@ -736,9 +736,10 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
     hours = None
     if published_a and published_b:
         hours = (published_b - published_a).total_seconds() / 3600.0
-    found = [r for check in CHECKS if al.a.previous == al.b.previous
-             and (r := check(al, sa, sb, hours)) is not None]  # an earlier occasion is another happening
-    if not any(r.detector == "numeric" for r in found) and al.actor >= 0:
+    same_occasion = al.a.previous == al.b.previous and al.a.occasion == al.b.occasion
+    found = [r for check in CHECKS if same_occasion
+             and (r := check(al, sa, sb, hours)) is not None]  # an earlier or a second occasion is another happening
+    if not any(r.detector == "numeric" for r in found) and al.actor >= 0 and same_occasion:
         extra = figures_differ(sa, sb, hours)
         if extra is not None:
             found.append(extra)
