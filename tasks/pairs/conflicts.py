@@ -123,11 +123,15 @@ def _cover(a: Frame, b: Frame, without_actors: bool = False) -> float:
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
 
 
+def _disjoint_names(x: set[str] | frozenset[str], y: set[str] | frozenset[str]) -> bool:
+    """Both name something, and no name of one is, or is part of, a name of the other."""
+    return bool(x and y and not (x & y) and not any(m in n or n in m for m in x for n in y))
+
+
 def _names_differ(a: Frame, b: Frame) -> bool:
     """Each frame names things the other does not, and they share none: two different subjects
     ("no trains ran on the Coastal Line" / "trains on the Valley Line ran")."""
-    return bool(a.names and b.names and not (a.names & b.names)
-                and not any(x in y or y in x for x in a.names for y in b.names))
+    return _disjoint_names(a.names, b.names)
 
 
 def neg_text(f: Frame, sa: SentenceFrames, sb: SentenceFrames) -> str:
@@ -155,9 +159,7 @@ def _arguments_named_apart(a: Frame, b: Frame) -> bool:
     for x, y in ((a.actor, b.actor), (a.theme, b.theme)):
         if x is None or y is None:
             continue
-        nx = {n for n in a.names if n in x.text.lower()}
-        ny = {n for n in b.names if n in y.text.lower()}
-        if nx and ny and not (nx & ny) and not any(m in n or n in m for m in nx for n in ny):
+        if _disjoint_names({n for n in a.names if n in x.text.lower()}, {n for n in b.names if n in y.text.lower()}):
             return True
     return False
 
@@ -582,20 +584,21 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
             if lx.opposite(fx.predicate, fy.predicate):
                 continue  # "shares jumped 27 percent" / "its own shares fell 4 percent": one thing
                 # rising and falling is the outcome check's to find; here, most often two things
-            kx, ky = _count_key(x, fx).split("|")[0], _count_key(y, fy).split("|")[0]
+            key_x, key_y = _count_key(x, fx), _count_key(y, fy)
+            kx, ky = key_x.split("|")[0], key_y.split("|")[0]
             if agree and (_generic(kx, x) or _generic(ky, y)):
                 continue  # they agree on a figure of unknown kind: this one is about something else
-            if not _keys_match(_count_key(x, fx), _count_key(y, fy)) and not (
+            if not _keys_match(key_x, key_y) and not (
                     x.unit and cover >= 0.6 and (_generic(kx, x) or _generic(ky, y) or x.unit != "percent")):
                 continue  # two kinds of thing ("turnout" / "members"); with a unit and nearly the same
                 # words, one thing, unless both are shares of two named things
-            if _update(_count_key(x, fx), fx, x, y, hours_apart) or _update(_count_key(y, fy), fy, x, y, hours_apart):
+            if _update(key_x, fx, x, y, hours_apart) or _update(key_y, fy, x, y, hours_apart):
                 return None
             rel = abs(x.value - y.value) / max(abs(x.value), abs(y.value), 1e-9)
             values = "|".join(sorted((f"{x.value:g}", f"{y.value:g}")))
             return Reason("numeric", f"{x.text} vs {y.text}", round(0.55 + 0.3 * min(1.0, rel * 4), 3),
                           _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
-                          topic=f"{_count_key(x, fx)}:{values}")
+                          topic=f"{key_x}:{values}")
     return None
 
 
