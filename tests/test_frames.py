@@ -190,3 +190,26 @@ def test_what_a_figure_counts_in_set_phrases(text, counted):
 def test_a_count_of_sources_is_not_a_figure_of_the_story():
     sf = frames("The insurer has taken a loan of 3 billion euros, according to four people briefed on the deal.")
     assert [q.value for f in sf.frames for q in f.amounts] == [3e9]
+
+
+def test_a_partitive_counts_the_part_and_keys_the_whole_apart():
+    f = only(frames("Six of the nine council members voted for the plan."), "elect")
+    counted = {q.text: q.counted for q in f.amounts}
+    assert counted == {"Six": "member", "nine council members": "whole_member"}
+
+
+def test_voting_to_do_something_is_a_side_taken():
+    f = only(frames("Three council members voted to delay the plan."), "elect")
+    assert ("for", "postpone") in f.sides
+
+
+def test_a_plan_said_not_to_exist_negates_what_was_planned():
+    f = only(frames("The bakery chain has no plans to close any of its shops."), "close")
+    assert f.polarity == "negative" and f.modality == "planned"
+    assert f.actor is not None and f.actor.head == "chain"
+
+
+def test_taking_no_decision_is_a_decision_denied():
+    f = only(frames("The planning committee has taken no decision on the tower."), "decide")
+    assert f.polarity == "negative" and f.light == "take"
+    assert f.actor is not None and f.actor.head == "committee"

@@ -209,6 +209,27 @@ def test_head_counts_of_two_named_employers_are_not_compared():
                  "Orlo Insurance, which was founded in 1931, employs about 9,500 people.") == []
 
 
+def test_head_counts_of_an_unnamed_and_a_named_employer_are_not_compared():
+    assert kinds("The depot, which serves the northern suburbs, employs about 300 people.",
+                 "Halden Freight, the region's largest haulier, employs about 2,000 people.") == []
+
+
+def test_head_counts_of_one_employer_are_compared():
+    assert kinds("The Dorval mill employs about 300 people.", "The Dorval mill employs about 800 people.") == ["numeric"]
+
+
+def test_the_whole_of_a_partitive_is_not_a_count_of_the_part():
+    assert kinds("Six of the nine council members voted for the plan.",
+                 "Three council members voted for the plan.") == ["numeric"]  # six against three
+    assert kinds("Six of the nine council members voted for the plan.",
+                 "Six members of the council voted for the plan.") == []  # nine is the council's size
+
+
+def test_counts_of_two_camps_are_not_compared():
+    assert kinds("Six of the nine council members voted for the plan.",
+                 "Three council members voted to delay the plan.") == []
+
+
 # --- empty roles and implicatives ------------------------------------------------------------------
 
 
@@ -308,3 +329,30 @@ def test_a_second_occasion_is_another_happening(a, b):
 
 def test_the_same_second_occasion_still_conflicts():
     assert "numeric" in kinds("The second blast at the mill injured six workers.", "The second blast at the mill injured two workers.")
+
+
+def test_no_plan_to_do_something_conflicts_with_a_plan_to_do_it():
+    assert kinds("The bakery chain has no plans to close any of its shops.",
+                 "The bakery chain will close 40 of its shops next year.") == ["negation"]
+
+
+def test_no_intention_is_not_contradicted_by_what_happened_later():
+    assert kinds("The minister has no intention to resign.", "The minister resigned on Friday.") == []
+
+
+def test_no_decision_conflicts_with_an_approval_or_a_rejection_of_the_same_thing():
+    assert kinds("No decision has been taken on the merger, the board said.",
+                 "The board approved the merger on Thursday.") == ["denial"]
+    assert kinds("The regulator has taken no decision on the licence.",
+                 "The regulator rejected the licence.") == ["denial"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The council has taken no decision on the new stadium.", "The council approved the budget for next year."),
+        ("The board did not approve the merger.", "The board decided on the merger on Thursday."),
+    ],
+)
+def test_no_decision_on_one_thing_or_no_approval_is_no_conflict(a, b):
+    assert kinds(a, b) == []

@@ -175,6 +175,7 @@ def _arg(tok, doc, clause=None) -> Arg:
 
 
 _PREVIOUS = frozenset({"last", "previously", "formerly", "once"})
+_CHOOSING = frozenset(lx.predicate_class(w) for w in ("vote", "rule", "decide"))  # "voted to ...": a side taken
 _OTHER_OCCASION = frozenset("second third fourth fifth another separate earlier previous".split())
 # Verbs whose predicative complement is the news: "was found dead", "was declared dead".
 _STATE_FINDING = frozenset("find declare pronounce confirm".split())
@@ -201,12 +202,19 @@ def _negated(tok) -> bool:
     return any(c.dep_ in ("acomp", "oprd") and any(cc.dep_ == "neg" for cc in c.children) for c in tok.children)
 
 
+_PLAN_NOUNS = frozenset("plan intention intent wish desire".split())
+
+
 def _implied_negative(head) -> bool:
     """The clause is the complement of an implicative verb that says it did not happen: "refused
     to sign", "failed to reach", "did not manage to persuade"."""
-    if head.dep_ != "xcomp" or head.head.i == head.i:
+    if head.head.i == head.i:
         return False
     parent = head.head
+    if head.dep_ == "acl" and parent.lemma_.lower() in _PLAN_NOUNS and _is_negative_arg(parent):
+        return True  # "has no plans to close any stores", "no intention to resign"
+    if head.dep_ != "xcomp":
+        return False
     lemma = parent.lemma_.lower()
     if lemma in lx.NEGATIVE_IMPLICATIVES:
         return not _negated(parent)
@@ -256,7 +264,7 @@ def _modality(head, sent) -> Modality:
         if node.dep_ in ("xcomp", "acl", "ccomp"):
             if plemma in lx.CALLING and not (node.dep_ == "ccomp" and _finite(node)):
                 return "called_for"  # "insisted she never met him" reports; "insisted he resign" calls
-            if plemma in lx.PLANNING or plemma in ("due", "set", "scheduled", "poised", "likely", "expected"):
+            if plemma in lx.PLANNING or plemma in _PLAN_NOUNS or plemma in ("due", "set", "scheduled", "poised", "likely", "expected"):
                 return "planned"
             if plemma in lx.HEDGING_VERBS:
                 return "possible"
@@ -282,6 +290,23 @@ def _of_object(tok):
     return None
 
 
+_QUANTIFIERS = frozenset("all most some many few several half none each both any majority minority".split())
+
+
+def _partitive(num) -> str | None:
+    """In "five of the seven members" the part counts members, and the whole ("seven") is the size
+    of the group, not a count of those the sentence is about: it is keyed apart."""
+    whole = _of_object(num)
+    if whole is not None and whole.pos_ == "NOUN":
+        return lx.predicate_class(whole.lemma_.lower())
+    noun = num.head
+    if num.dep_ == "nummod" and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != noun.head.i:
+        owner = noun.head.head
+        if owner.like_num or owner.pos_ == "NUM" or owner.lemma_.lower() in _QUANTIFIERS:
+            return "whole_" + lx.predicate_class(noun.lemma_.lower())
+    return None
+
+
 def _quantity_head(doc, start: int, end: int) -> str | None:
     """What a number counts, read off the parse: "14 people" -> person, "killed 14" -> kill."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -289,6 +314,8 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
         return None
     nums = [t for t in span if (t.like_num or t.pos_ == "NUM") and t.lemma_.lower() not in _FRACTIONS]
     tok = nums[-1] if nums else span.root
+    if nums and (part := _partitive(tok)) is not None:
+        return part
     if span.root.pos_ in ("NOUN", "PROPN") and span.root.i not in {t.i for t in nums}:
         tok = span.root  # "112 people": the noun the figure stands before
         lemma = tok.lemma_.lower()
@@ -422,6 +449,9 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     if head.dep_ in ("acl", "relcl") and subj is None and subjpass is None and head.head.i != head.i:
         subjpass = head.head if head.tag_ == "VBN" else None
         subj = head.head if subjpass is None else None
+        if head.head.lemma_.lower() in _PLAN_NOUNS and head.head.head.i != head.head.i:
+            # "Castor has no plans to close stores": whose plan it is, not the plan, acts
+            subj = next((c for c in head.head.head.children if c.dep_ == "nsubj"), None)
     actor_tok = subj
     if agent is not None:
         actor_tok = next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -450,12 +480,12 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             event = dobj
         elif subjpass is not None and subjpass.pos_ == "NOUN":  # "the talks were held"
             event = subjpass
+        elif lemma in ("hold", "have", "stage", "make", "take", "give") and dobj is not None and \
+                dobj.pos_ == "NOUN" and lx.predicate_class(dobj.lemma_.lower()) in lx.HAPPENINGS:
+            event = dobj  # "held no negotiations", "made an arrest", "has taken no decision"
         elif (lemma in ("happen", "occur", "go", "take", "exist") or lx.predicate_class(lemma) == "hold"
               and dobj is None) and subj is not None and subj.pos_ == "NOUN":
             event = subj  # "the meeting took place", "the vote went ahead", "a meeting that never existed"
-        elif lemma in ("hold", "have", "stage", "make") and dobj is not None and dobj.pos_ == "NOUN" and \
-                lx.predicate_class(dobj.lemma_.lower()) in lx.HAPPENINGS:
-            event = dobj  # "held no negotiations", "made an arrest"
         elif lemma == "be" and dobj is None and subj is not None and subj.pos_ == "NOUN" and not expl:
             event = subj  # "four children were among the dead"
         copula = None
@@ -542,7 +572,9 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                        if m.dep_ in ("amod", "det") and m.lower_ in _OTHER_OCCASION), None),
         sides=tuple((c.lower_, lx.predicate_class(o.lemma_.lower())) for c in children
                     if c.dep_ == "prep" and c.lower_ in ("for", "against")
-                    for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")),
+                    for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"))
+        + tuple(("for", lx.predicate_class(c.lemma_.lower())) for c in children  # "voted to keep the rate"
+                if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING),
     )
 
 

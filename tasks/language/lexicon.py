@@ -93,6 +93,7 @@ _SYNONYMS: tuple[str, ...] = (
     "crash collide",
     "arrive reach",
     "return go_back come_back",
+    "decide decision",
 )
 # Pairs of classes or lemmas that cannot both hold of the same thing at the same time.
 _OPPOSITES: tuple[tuple[str, str], ...] = (
@@ -132,6 +133,15 @@ def _classes() -> dict[str, str]:
 SYNONYM_CLASS: dict[str, str] = _classes()
 
 
+# Kinds of a more general happening: an approval or a rejection is a decision, so "has taken no
+# decision" denies it (and "did not approve" does not deny a decision: it may have been a no).
+_KINDS: tuple[tuple[str, str], ...] = (("approve", "decide"), ("reject", "decide"))
+
+
+def _general() -> dict[str, str]:
+    return {predicate_class(k): predicate_class(g) for k, g in _KINDS}
+
+
 # Predicates that call a happening off: against the happening itself they are opposites.
 CALLING_OFF = frozenset(("cancel", "postpone", "suspend"))
 
@@ -167,6 +177,14 @@ def opposite(a: str, b: str) -> bool:
     return ca != cb and (ca, cb) in OPPOSITE_CLASSES
 
 
+GENERAL_CLASS: dict[str, str] = _general()
+
+
+def kind_of(specific: str, general: str) -> bool:
+    """Is the first predicate a kind of the second ("approved" of "decided")?"""
+    return GENERAL_CLASS.get(predicate_class(specific)) == predicate_class(general)
+
+
 def same_predicate(a: str, b: str) -> bool:
     return a == b or predicate_class(a) == predicate_class(b)
 
@@ -176,7 +194,7 @@ def same_predicate(a: str, b: str) -> bool:
 HAPPENINGS = frozenset(
     predicate_class(w) for w in
     "talk kill injure arrest resign cancel postpone hold strike explode collapse attack crash vote "
-    "election sign open close start end evacuate fire land arrive depart meet suspend".split()
+    "election sign open close start end evacuate fire land arrive depart meet suspend decide".split()
 )
 
 # What a count can be of when a later, higher figure is news coming in rather than a contradiction:

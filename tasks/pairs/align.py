@@ -15,7 +15,7 @@ from typing import Literal
 from factcheck.tasks.language import lexicon as lx
 from factcheck.tasks.language.frames import Arg, Frame, SentenceFrames
 
-Relation = Literal["same", "opposite", "none"]
+Relation = Literal["same", "opposite", "kind", "none"]  # kind: one is a kind of the other
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def relation(a: Frame, b: Frame) -> Relation:
         return "same"
     if lx.opposite(a.predicate, b.predicate):
         return "opposite"
+    if lx.kind_of(a.predicate, b.predicate) or lx.kind_of(b.predicate, a.predicate):
+        return "kind"  # "approved the deal" / "has taken no decision"
     # "the talks were held" (talk, light hold) against "the talks were cancelled" (cancel, theme talk)
     ea, eb = _event_of(a), _event_of(b)
     if ea and eb and lx.same_predicate(ea, eb):
@@ -85,6 +87,8 @@ def relation_keys(f: Frame) -> frozenset[tuple[str, ...]]:
     c = lx.predicate_class(f.predicate)
     keys: set[tuple[str, ...]] = {("P", c)}
     keys.update(("O", *sorted((c, o))) for o in _OPPOSITE_PARTNERS.get(c, ()))
+    if c in lx.GENERAL_CLASS:
+        keys.add(("P", lx.GENERAL_CLASS[c]))  # an approval meets a decision
     e = _event_of(f)
     if e:
         keys.add(("E", lx.predicate_class(e)))
@@ -93,7 +97,8 @@ def relation_keys(f: Frame) -> frozenset[tuple[str, ...]]:
     return frozenset(keys)
 
 
-def _arg_match(x: Arg | None, y: Arg | None) -> int:
+def arg_match(x: Arg | None, y: Arg | None) -> int:
+    """1 when two arguments name one thing, -1 when they name two, 0 when it cannot be told."""
     if x is None or y is None:
         return 0
     if x.names and y.names:
@@ -115,8 +120,8 @@ def align_frames(a: Frame, b: Frame) -> Alignment:
     rel = relation(a, b)
     skip = {a.predicate, b.predicate}
     overlap = _jaccard((a.lemmas | a.names) - skip, (b.lemmas | b.names) - skip)
-    actor, theme = _arg_match(a.actor, b.actor), _arg_match(a.theme, b.theme)
-    base = {"same": 0.5, "opposite": 0.45, "none": 0.0}[rel]
+    actor, theme = arg_match(a.actor, b.actor), arg_match(a.theme, b.theme)
+    base = {"same": 0.5, "opposite": 0.45, "kind": 0.45, "none": 0.0}[rel]
     score = base + 0.3 * min(1.0, overlap * 2) + 0.1 * max(actor, 0) + 0.1 * max(theme, 0)
     if rel == "none":
         score = 0.5 * score

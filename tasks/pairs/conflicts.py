@@ -20,7 +20,7 @@ from factcheck.tasks.language import lexicon as lx
 from factcheck.tasks.language.frames import Amount, Arg, Frame, SentenceFrames, When
 from factcheck.tasks.language.places import same_area
 from factcheck.tasks.models import Evidence, Reason
-from factcheck.tasks.pairs.align import Alignment, relation_keys
+from factcheck.tasks.pairs.align import Alignment, arg_match, relation_keys
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MIN_OVERLAP = 0.12  # shared content needed before two frames' slots are compared
@@ -176,6 +176,23 @@ def _owners_differ(a: Frame, b: Frame) -> bool:
     return x.head != y.head and not (x.lemmas & y.lemmas)
 
 
+_STATE_CLASSES = frozenset(lx.predicate_class(w) for w in lx.STATES)
+
+
+def _holdings_of_two(a: Frame, b: Frame) -> bool:
+    """A figure of what an actor has ("employs about 600 people", "runs 290 stores") describes that
+    actor: two such figures are compared only when the actors are known to be one. Unlike a
+    happening's tally, a head count of "the centre" and one of "Castor" are of two things."""
+    if a.actor is None or b.actor is None or not a.actor.head or not b.actor.head:
+        return False
+    return a.predicate in _STATE_CLASSES and b.predicate in _STATE_CLASSES and arg_match(a.actor, b.actor) < 1
+
+
+def _two_camps(a: Frame, b: Frame) -> bool:
+    """"five voted for the increase" / "two voted to keep the rate": counts of two camps."""
+    return bool(a.sides and b.sides and not set(a.sides) & set(b.sides))
+
+
 def _firm(a: Frame, b: Frame) -> bool:
     """Both state facts, or both state the same kind of plan ("will be held in Nairobi" / "will be
     held in Addis Ababa"): a plan against a report, a wish or a condition is no conflict."""
@@ -206,6 +223,8 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         return None
     if al.actor < 0 or al.theme < 0 or _owners_differ(al.a, al.b) or _names_differ(al.a, al.b):
         return None  # figures of two different owners ("the plant employs 420", "the centre employs 260")
+    if _holdings_of_two(al.a, al.b) or _two_camps(al.a, al.b):
+        return None
     if "conditional" in (al.a.modality, al.b.modality) or "asked" in (al.a.modality, al.b.modality):
         return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
     if _plan_and_outcome(al.a, al.b, sa, sb):
@@ -414,9 +433,15 @@ def _empty_role_clash(neg: Frame, pos: Frame) -> bool:
 def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     """P against not-P: the same predicate with shared arguments, one side negated or denied."""
     a, b = al.a, al.b
-    if al.relation != "same" or a.asserted_polarity == b.asserted_polarity:
+    if al.relation not in ("same", "kind") or a.asserted_polarity == b.asserted_polarity:
         return None
     neg, pos = (a, b) if a.asserted_polarity == "negative" else (b, a)
+    if al.relation == "kind":
+        if not lx.kind_of(pos.predicate, neg.predicate):
+            return None  # "did not approve" denies no decision: the decision may have been a no
+        about = neg.lemmas - {neg.predicate} - (neg.actor.lemmas if neg.actor else frozenset())
+        if about and pos.theme is not None and not about & (pos.theme.lemmas | {pos.theme.head}):
+            return None  # "no decision on the stadium" / "approved the budget"
     if not _firm(a, b):
         # "there were no talks scheduled" against "delegations were due to meet": denying that a
         # happening exists contradicts a report that it was arranged.
@@ -581,7 +606,7 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
         for y, fy in xb:
             if (x.unit or "") != (y.unit or "") or _compatible(x, y) or (y.value, y.unit or "") in values_a:
                 continue
-            if lx.opposite(fx.predicate, fy.predicate):
+            if lx.opposite(fx.predicate, fy.predicate) or _holdings_of_two(fx, fy) or _two_camps(fx, fy):
                 continue  # "shares jumped 27 percent" / "its own shares fell 4 percent": one thing
                 # rising and falling is the outcome check's to find; here, most often two things
             key_x, key_y = _count_key(x, fx), _count_key(y, fy)
