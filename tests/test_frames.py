@@ -213,3 +213,26 @@ def test_taking_no_decision_is_a_decision_denied():
     f = only(frames("The planning committee has taken no decision on the tower."), "decide")
     assert f.polarity == "negative" and f.light == "take"
     assert f.actor is not None and f.actor.head == "committee"
+
+
+def test_a_sum_of_goods_is_a_measure_not_a_part():
+    f = only(frames("The government imposed tariffs on $150 billion of imported goods."), "impose")
+    assert [q.counted for q in f.amounts] != ["good"]
+
+
+@pytest.mark.parametrize(
+    "text, predicate, cause, of, sole",
+    [
+        ("The fire was caused by a faulty heater, the fire service said.", "cause", "a faulty heater", "fire", False),
+        ("The match was called off because of heavy rain.", "cancel", "heavy rain", "cancel", False),
+        ("The ferry was delayed due to a technical fault.", "postpone", "a technical fault", "postpone", False),
+        ("The hearing was put back only because the judge fell ill.", "postpone", "only because the judge fell ill",
+         "postpone", True),
+        ("Police blamed the crash on icy roads.", "blame", "icy roads", "crash", False),
+        ("Officials blamed the drivers' union for the delays.", "blame", "the drivers' union", "postpone", False),
+    ],
+)
+def test_the_cause_given_for_a_happening(text, predicate, cause, of, sole):
+    f = only(frames(text), predicate)
+    assert f.cause is not None and f.cause.text == cause
+    assert f.cause_of == of and f.sole_cause is sole

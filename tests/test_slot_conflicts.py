@@ -356,3 +356,33 @@ def test_no_decision_conflicts_with_an_approval_or_a_rejection_of_the_same_thing
 )
 def test_no_decision_on_one_thing_or_no_approval_is_no_conflict(a, b):
     assert kinds(a, b) == []
+
+
+# --- causes -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The summit was postponed only because the host fell ill.", "The summit was derailed by a row over fishing rights."),
+        ("The government blamed the riots on the Hartley gang.", "Police blamed Mayor Dunn's supporters for the riots."),
+    ],
+)
+def test_a_sole_cause_or_another_party_blamed_conflicts_with_another_cause(a, b):
+    assert kinds(a, b) == ["cause"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # links of one chain: the rain may have waterlogged the pitch
+        ("The match was called off because of heavy rain.", "The match was called off because of a waterlogged pitch."),
+        ("The blast was caused by a gas leak, the company said.", "Investigators blamed the explosion on a faulty valve."),
+        # two happenings named by one verb: different subjects
+        ("Flights were delayed only because of fog.", "Trains were delayed only because of a strike."),
+        # the same cause in other words
+        ("The fire was caused only by an electrical fault.", "The fire was caused by a fault in the wiring."),
+    ],
+)
+def test_causes_that_can_both_hold_do_not_conflict(a, b):
+    assert "cause" not in kinds(a, b)

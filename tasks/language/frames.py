@@ -108,6 +108,11 @@ class Frame:
     # Another occasion of the happening, named by its noun's modifier: "second" in "the second
     # attack", "another" in "another blast". It is not the occasion a plain "the attack" speaks of.
     occasion: str | None = None
+    # Why it happened, when the sentence says so: the agent of "derailed by", the object of
+    # "because of" or "blamed ... on", a "because" clause. `sole_cause`: "only because".
+    cause: Arg | None = None
+    sole_cause: bool = False
+    cause_of: str | None = None  # the happening the cause is given for (the class of its word)
 
     @property
     def asserted_polarity(self) -> str:
@@ -297,8 +302,9 @@ def _partitive(num) -> str | None:
     """In "five of the seven members" the part counts members, and the whole ("seven") is the size
     of the group, not a count of those the sentence is about: it is keyed apart."""
     whole = _of_object(num)
-    if whole is not None and whole.pos_ == "NOUN":
-        return lx.predicate_class(whole.lemma_.lower())
+    if whole is not None and whole.pos_ == "NOUN" and num.ent_type_ not in ("MONEY", "PERCENT", "QUANTITY") \
+            and any(c.dep_ in ("det", "poss", "nummod") for c in whole.children):
+        return lx.predicate_class(whole.lemma_.lower())  # not "$150 billion of goods": a measure
     noun = num.head
     if num.dep_ == "nummod" and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != noun.head.i:
         owner = noun.head.head
@@ -547,6 +553,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         theme_head = theme_tok if theme_tok is not None and theme_tok.pos_ in ("NOUN", "PROPN") else None
         places = tuple(p for p in places if _attached(doc, p.start, p.end, head, hops=5)
                        or (theme_head is not None and _attached(doc, p.start, p.end, theme_head)))
+    cause, sole_cause, cause_of = _cause(head, doc)
     return Frame(
         predicate=lx.predicate_class(predicate),
         pred_text=pred_tok.text,
@@ -575,6 +582,9 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                     for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"))
         + tuple(("for", lx.predicate_class(c.lemma_.lower())) for c in children  # "voted to keep the rate"
                 if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING),
+        cause=cause,
+        sole_cause=sole_cause,
+        cause_of=(cause_of or lx.predicate_class(predicate)) if cause is not None else None,
     )
 
 
@@ -600,6 +610,41 @@ def _clauses(head) -> list:
 # Subordinators whose clause is given as a fact ("after the operator raised its offer", "because
 # the cooling failed"), unlike "if", "unless" or "before".
 _FACT_MARKERS = frozenset("after because since when while once".split())
+
+
+def _cause(head, doc) -> tuple[Arg | None, bool, str | None]:
+    """The cause the sentence gives for this frame, whether it is said to be the only one, and
+    what it causes when that is not the frame itself ("caused the blast")."""
+    lemma = head.lemma_.lower()
+    children = list(head.children)
+    tok, of, apart = None, None, None
+    if lemma in lx.CAUSING:  # "a leak caused the blast", "derailed by the decision"
+        agent = next((c for c in children if c.dep_ == "agent"), None)
+        tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else \
+            next((c for c in children if c.dep_ == "nsubj"), None)
+        of = next((c for c in children if c.dep_ in ("dobj", "nsubjpass")), None)
+    elif lemma == "blame":  # "blamed the crash on icy roads", "blamed the union for the delays"
+        obj = next((c for c in children if c.dep_ in ("dobj", "nsubjpass")), None)
+        near = children + (list(obj.children) if obj is not None else [])  # the parser often hangs it on the object
+        on = next((c for c in near if c.dep_ == "prep" and c.lower_ in ("on", "for")), None)
+        inner = next((c for c in on.children if c.dep_ == "pobj"), None) if on is not None else None
+        tok, of = (inner, obj) if on is not None and on.lower_ == "on" else (obj, inner)
+        if of is None:
+            tok = None
+        elif on is not None and on.head.i == obj.i:
+            apart = on  # "blamed the supporters for the riots": the cause is the supporters
+    for c in children:
+        if tok is not None:
+            break
+        if c.dep_ == "prep" and c.lower_ in lx.CAUSE_MARKERS:  # "because of the rain", "due to a fault"
+            tok = next((t for t in c.subtree if t.dep_ == "pobj"), None)
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "because" for m in c.children):
+            tok = c  # "because the chair had fallen ill"
+    if tok is None or tok.pos_ == "PRON":
+        return None, False, None
+    near = [t for t in (tok, tok.head) for t in t.children] + list(tok.children)
+    sole = any(t.dep_ == "advmod" and t.lower_ in lx.EXCLUSIVE for t in near)
+    return _arg(tok, doc, apart), sole, (lx.predicate_class(of.lemma_.lower()) if of is not None else None)
 
 
 def _background(root, content) -> list:

@@ -50,6 +50,14 @@ HEDGING_VERBS = frozenset("seem appear".split())
 NEGATIVE_IMPLICATIVES = frozenset("refuse fail decline neglect forget omit avoid".split())
 POSITIVE_IMPLICATIVES = frozenset("manage remember".split())
 
+# Verbs whose subject (or agent) is the cause of their object: "a leak caused the blast", "the talks
+# were derailed by the dam".
+CAUSING = frozenset("cause trigger spark derail prompt provoke".split())
+# Prepositions and conjunctions that give a cause: "because of the rain", "due to a fault".
+CAUSE_MARKERS = frozenset("because due owing".split())
+# Adverbs that make a cause the only one: "only because the chair fell ill".
+EXCLUSIVE = frozenset("only solely entirely purely simply just".split())
+
 # Verbs that only carry a happening named by their subject or object ("the talks were held").
 LIGHT_VERBS = frozenset("be hold take happen occur go have make get do give stage exist set".split())
 # Nouns of happenings that can exist or not ("there were no talks").

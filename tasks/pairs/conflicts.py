@@ -722,6 +722,44 @@ def sides(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
     return None
 
 
+def _named_happenings(f: Frame) -> set[str]:
+    """Happenings named by a noun that the frame gives a cause for ("caused the blast", "the talks
+    were put back because ...")."""
+    out = {f.cause_of} if f.cause_of and f.cause_of != f.predicate else set()
+    if f.theme is not None and f.theme.head and f.theme.head in lx.HAPPENING_NOUNS:
+        out.add(f.theme.head)
+    return out
+
+
+def cause(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """Two causes with nothing in common given for one happening, one of them said to be the only
+    one or each naming a different party: "the talks were derailed by the filling of the dam" /
+    "the session was put back only because the chair fell ill". A happening named by a verb
+    ("flights were delayed because of fog") is one only with the same subject."""
+    for fa in (f for f in sa.frames if f.cause is not None):
+        for fb in (f for f in sb.frames if f.cause is not None):
+            if not (fa.factual and fb.factual) or fa.asserted_polarity != fb.asserted_polarity:
+                continue
+            shared = _named_happenings(fa) & _named_happenings(fb)
+            if not shared:
+                if fa.cause_of != fb.cause_of or not (
+                        arg_match(fa.theme, fb.theme) > 0 or arg_match(fa.actor, fb.actor) > 0):
+                    continue
+                shared = {fa.cause_of}
+            ca, cb = fa.cause, fb.cause
+            if not ca.lemmas or not cb.lemmas or ca.lemmas & cb.lemmas or ca.names & cb.names:
+                continue  # "a power failure" / "a failure of the cooling": one cause, told twice
+            if not (fa.sole_cause or fb.sole_cause or _disjoint_names(ca.names, cb.names)):
+                continue  # "a gas leak" / "a faulty valve" may be links of one chain; "only because
+                # the chair fell ill" excludes the other, and so do two different parties blamed
+            if _sentence_times_differ(sa, sb):
+                continue
+            return Reason("cause", f"{ca.text} vs {cb.text}", 0.75 if fa.sole_cause or fb.sole_cause else 0.6,
+                          _ev(sa.text, ca.start, ca.end), _ev(sb.text, cb.start, cb.end),
+                          topic=f"{min(shared)}:cause")
+    return None
+
+
 CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
     numeric, date, place, polarity, opposite, identity, sides,
 )
@@ -732,7 +770,7 @@ class ConflictSummary:
     """What a sentence brings to any slot conflict, so that pairs without one are skipped unscored.
 
     Each check below needs one of these on the aligned frames or the sentences: figures on both
-    sides (`numeric`, `figures_differ`), times on both (`date`), a related pair of frames
+    sides (`numeric`, `figures_differ`), times on both (`date`), causes on both (`cause`), a related pair of frames
     (`place`, `polarity`, `opposite`, `identity`, `sides`: see `relation_keys`), or on one side a
     happening called off (`called_off_happened`) or denied (`mentioned_denial`). Most candidate
     pairs in an event have none of these and would score 0 after a full alignment."""
@@ -741,6 +779,7 @@ class ConflictSummary:
     times: bool
     one_sided: bool
     keys: frozenset[tuple[str, ...]]
+    causes: bool = False
 
 
 def conflict_summary(s: SentenceFrames) -> ConflictSummary:
@@ -749,13 +788,14 @@ def conflict_summary(s: SentenceFrames) -> ConflictSummary:
         times=any(f.times for f in s.frames),
         one_sided=any(_calls_off(f) or _denied_happening(f) for f in s.frames),
         keys=frozenset().union(*(relation_keys(f) for f in s.frames)),
+        causes=any(f.cause is not None for f in s.frames),
     )
 
 
 def may_conflict(x: ConflictSummary, y: ConflictSummary) -> bool:
     """False only when no check below can find a conflict in the pair (exact, not a guess)."""
     return ((x.figures and y.figures) or (x.times and y.times) or x.one_sided or y.one_sided
-            or not x.keys.isdisjoint(y.keys))
+            or (x.causes and y.causes) or not x.keys.isdisjoint(y.keys))
 
 
 def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
@@ -773,6 +813,10 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
             found.append(extra)
     if not any(r.detector == "status" for r in found):
         extra = called_off_happened(sa, sb, hours)
+        if extra is not None:
+            found.append(extra)
+    if not found:
+        extra = cause(sa, sb, hours)
         if extra is not None:
             found.append(extra)
     if not any(r.detector == "denial" for r in found) and al.actor >= 0 and al.theme >= 0:
