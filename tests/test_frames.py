@@ -236,3 +236,15 @@ def test_the_cause_given_for_a_happening(text, predicate, cause, of, sole):
     f = only(frames(text), predicate)
     assert f.cause is not None and f.cause.text == cause
     assert f.cause_of == of and f.sole_cause is sole
+
+
+def test_a_place_put_before_the_reporting_verb_is_kept_apart():
+    f = only(frames("In Vassa, 30 km up the coast, the harbour master said two crew members had been killed."), "kill")
+    assert [p.text for p in f.places] == ["Vassa"] and f.reported_place
+    g = only(frames("Two crew members were killed in Vassa, the harbour master said."), "kill")
+    assert [p.text for p in g.places] == ["Vassa"] and not g.reported_place
+
+
+def test_a_name_after_in_that_the_recogniser_misreads_is_still_a_place():
+    f = only(frames("Three miners had been killed in Selby, the sheriff said."), "kill")
+    assert [p.text for p in f.places] == ["Selby"]

@@ -386,3 +386,30 @@ def test_a_sole_cause_or_another_party_blamed_conflicts_with_another_cause(a, b)
 )
 def test_causes_that_can_both_hold_do_not_conflict(a, b):
     assert "cause" not in kinds(a, b)
+
+
+# --- places and groups ----------------------------------------------------------------------------
+
+
+def test_everyone_in_one_place_conflicts_with_some_of_them_elsewhere():
+    assert kinds("All nine crew members died in Porto Leme, the coastguard said.",
+                 "In Vassa, 30 km up the coast, the harbour master said two crew members had been killed.") == ["location"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # two groups, two places: both can be true
+        ("Two miners died in Orvik, the mayor said.", "Three miners had been killed in Selby, the sheriff said."),
+        ("Two miners died in Orvik, the mayor said.", "In Selby, the sheriff said three miners had been killed."),
+        # a place before "said" may be only where the speaker was
+        ("In Kyiv, officials said three people were killed.", "Three people were killed in Kharkiv, officials said."),
+    ],
+)
+def test_tallies_in_two_places_are_two_facts(a, b):
+    assert kinds(a, b) == []
+
+
+def test_two_tallies_in_one_place_still_conflict():
+    assert kinds("Two miners died in Orvik, the mayor said.",
+                 "Three miners had been killed in Orvik, the sheriff said.") == ["numeric"]

@@ -26,6 +26,16 @@ Stance = Literal["affirms", "denies"]
 
 _NAME_LABELS = frozenset("PERSON ORG GPE LOC NORP FAC EVENT PRODUCT LAW WORK_OF_ART".split())
 _PLACE_LABELS = frozenset("GPE LOC FAC".split())
+# What the recogniser calls a name it does not know after "in" or "at" ("killed in Selby": PRODUCT).
+_MISREAD_PLACE = frozenset(("", "PRODUCT", "WORK_OF_ART"))
+
+
+def _misread_place(tok) -> bool:
+    """A proper name after "in" or "at" that the recogniser missed or misread: nothing is "in" a
+    person, so "in Selby" tagged PERSON is a place too."""
+    prep = tok.head.lower_
+    return prep in ("in", "at") and (tok.ent_type_ in _MISREAD_PLACE or prep == "in" and tok.ent_type_ == "PERSON"
+                                     and tok.head.head.pos_ == "VERB")
 _PLACE_PREPS = frozenset("in at near outside inside across from to into on off within".split())
 _CONTENT_POS = frozenset("NOUN PROPN VERB ADJ NUM".split())
 _SUBJECTS = frozenset("nsubj nsubjpass csubj expl".split())
@@ -108,6 +118,9 @@ class Frame:
     # Another occasion of the happening, named by its noun's modifier: "second" in "the second
     # attack", "another" in "another blast". It is not the occasion a plain "the attack" speaks of.
     occasion: str | None = None
+    # The places were put before the verb that reports the frame ("In Brenn, the mayor said ..."):
+    # where it happened, or only where the speaker was.
+    reported_place: bool = False
     # Why it happened, when the sentence says so: the agent of "derailed by", the object of
     # "because of" or "blamed ... on", a "because" clause. `sole_cause`: "only because".
     cause: Arg | None = None
@@ -164,6 +177,8 @@ def _arg(tok, doc, clause=None) -> Arg:
     ordered the evacuation" in "it was the mayor who ordered the evacuation" is "the mayor"."""
     inner = {t.i for t in clause.subtree} if clause is not None and tok.is_ancestor(clause) else set()
     sub = [t for t in tok.subtree if t.i not in inner] or [tok]
+    while len(sub) > 1 and sub[-1].is_punct:  # "in Vassa, 30 km up the coast," ends at "coast"
+        sub.pop()
     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
     head = "" if tok.pos_ == "PRON" else lx.predicate_class(tok.lemma_.lower())  # a pronoun names nothing
     own = [tok] + [c for c in tok.children if c.dep_ in ("compound", "poss", "amod", "nmod", "flat")]
@@ -527,7 +542,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         and (e.root.dep_ == "pobj" and e.root.head.lower_ in _PLACE_PREPS or e.root.dep_ == "npadvmod")
     ) + tuple(  # a proper noun after "in" or "at" that the entity recogniser missed
         _arg(t, doc) for t in head.subtree
-        if t.pos_ == "PROPN" and not t.ent_type_ and t.dep_ == "pobj" and t.head.lower_ in ("in", "at")
+        if t.pos_ == "PROPN" and t.dep_ == "pobj" and _misread_place(t)
         and t.head.head.pos_ in ("VERB", "NOUN")
     ) + tuple(  # "in the northern province of Kalai", "near the village of Keshet"
         _arg(t, doc) for t in head.subtree
@@ -537,6 +552,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     )
     amounts: tuple[Amount, ...] = ()
     times: tuple[When, ...] = ()
+    reported_place = False
     if claim is not None:
         amounts = tuple(
             Amount(q.value, q.text, q.start, q.end, q.unit,
@@ -553,6 +569,9 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         theme_head = theme_tok if theme_tok is not None and theme_tok.pos_ in ("NOUN", "PROPN") else None
         places = tuple(p for p in places if _attached(doc, p.start, p.end, head, hops=5)
                        or (theme_head is not None and _attached(doc, p.start, p.end, theme_head)))
+        if not places:
+            places = _reported_from(head, doc)
+            reported_place = bool(places)
     cause, sole_cause, cause_of = _cause(head, doc)
     return Frame(
         predicate=lx.predicate_class(predicate),
@@ -582,6 +601,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                     for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"))
         + tuple(("for", lx.predicate_class(c.lemma_.lower())) for c in children  # "voted to keep the rate"
                 if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING),
+        reported_place=reported_place,
         cause=cause,
         sole_cause=sole_cause,
         cause_of=(cause_of or lx.predicate_class(predicate)) if cause is not None else None,
@@ -610,6 +630,19 @@ def _clauses(head) -> list:
 # Subordinators whose clause is given as a fact ("after the operator raised its offer", "because
 # the cooling failed"), unlike "if", "unless" or "before".
 _FACT_MARKERS = frozenset("after because since when while once".split())
+
+
+def _reported_from(head, doc) -> tuple[Arg, ...]:
+    """A place put before the reporting verb locates what is reported: in "In Brenn, the mayor said
+    two residents had been killed" the killing was in Brenn."""
+    verb = head.head
+    if head.dep_ != "ccomp" or verb.i == head.i or verb.lemma_.lower() not in lx.REPORTING:
+        return ()
+    return tuple(
+        _arg(obj, doc) for prep in verb.children if prep.dep_ == "prep" and prep.lower_ in ("in", "at")
+        and prep.i < verb.i for obj in prep.children
+        if obj.dep_ == "pobj" and (obj.ent_type_ in _PLACE_LABELS or obj.pos_ == "PROPN" and _misread_place(obj))
+    )
 
 
 def _cause(head, doc) -> tuple[Arg | None, bool, str | None]:

@@ -223,8 +223,8 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         return None
     if al.actor < 0 or al.theme < 0 or _owners_differ(al.a, al.b) or _names_differ(al.a, al.b):
         return None  # figures of two different owners ("the plant employs 420", "the centre employs 260")
-    if _holdings_of_two(al.a, al.b) or _two_camps(al.a, al.b):
-        return None
+    if _holdings_of_two(al.a, al.b) or _two_camps(al.a, al.b) or _placed_apart(al.a, al.b):
+        return None  # "two died in Orvik" / "three were killed in Selby": two tallies
     if "conditional" in (al.a.modality, al.b.modality) or "asked" in (al.a.modality, al.b.modality):
         return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
     if _plan_and_outcome(al.a, al.b, sa, sb):
@@ -380,6 +380,45 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
     return None
 
 
+def _two_groups(a: Frame, b: Frame) -> bool:
+    """"Two miners died in Orvik" / "three miners were killed in Selby": participants counted
+    differently are two groups, and two groups may be in two places."""
+    def counts(f: Frame) -> list[Amount]:
+        spans = [(x.start, x.end) for x in (f.actor, f.theme) if x is not None]
+        return [q for q in f.amounts if any(s <= q.start < e for s, e in spans)]
+    xs, ys = counts(a), counts(b)
+    return bool(xs and ys) and not any(_compatible(x, y) for x in xs for y in ys)
+
+
+def _placed_apart(a: Frame, b: Frame) -> bool:
+    """Both frames are placed, and no place of one is, contains or lies in a place of the other
+    ("in Tel Aviv" / "in Israel", "in Manhattan" / "in New York" meet)."""
+    if not (a.places and b.places):
+        return False
+    pa = {_place_key(p.text) for p in a.places}
+    pb = {_place_key(p.text) for p in b.places}
+    if any(x in y or y in x or _initials(x, y) or _initials(y, x) for x in pa for y in pb):
+        return False
+    return not any(same_area(x, y) for x in pa for y in pb)
+
+
+_UNIVERSAL = re.compile(r"(all|every|each)\b")
+
+
+def _all_of_them(al: Alignment) -> bool:
+    """One side places every participant ("all eleven victims died in Velsk"): then anyone the
+    other side has the same happen to ("two residents were killed in Brenn") was among them."""
+    def people(f: Frame) -> tuple[Arg, ...]:
+        return tuple(x for x in (f.actor, f.theme) if x is not None and x.head)
+    for x, y in ((al.a, al.b), (al.b, al.a)):
+        for arg in people(x):
+            if _UNIVERSAL.match(arg.text.lower()) and any(
+                    o.head == arg.head or {o.head, arg.head} <= lx.PERSON_NOUNS | {"people", "person"}
+                    for o in people(y)):
+                return True
+    return False
+
+
 def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     if not (al.a.places and al.b.places) or al.actor < 0 or al.theme < 0 or al.relation != "same":
         return None
@@ -387,16 +426,15 @@ def place(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: fl
         return None
     if not _firm(al.a, al.b):
         return None
-    if al.overlap < _MIN_OVERLAP and al.theme <= 0:
+    everyone = _all_of_them(al)
+    if al.overlap < _MIN_OVERLAP and al.theme <= 0 and not everyone:
         return None
+    if (al.a.reported_place or al.b.reported_place) and not everyone:
+        return None  # "In Kyiv, officials said three were killed": maybe only where they spoke
     if not (al.a.verbal and al.b.verbal):
         return None  # "the largest exporter to the U.S.": a description, not a happening with a place
-    pa = {_place_key(p.text) for p in al.a.places}
-    pb = {_place_key(p.text) for p in al.b.places}
-    if any(x in y or y in x or _initials(x, y) or _initials(y, x) for x in pa for y in pb):
+    if not _placed_apart(al.a, al.b) or (_two_groups(al.a, al.b) and not everyone):
         return None
-    if any(same_area(x, y) for x in pa for y in pb):
-        return None  # "in Tel Aviv" / "in Israel", "in Manhattan" / "in New York"
     x, y = al.a.places[0], al.b.places[0]
     return Reason("location", f"{al.a.pred_text} in {x.text} vs in {y.text}", 0.6,
                   _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
@@ -606,7 +644,8 @@ def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | 
         for y, fy in xb:
             if (x.unit or "") != (y.unit or "") or _compatible(x, y) or (y.value, y.unit or "") in values_a:
                 continue
-            if lx.opposite(fx.predicate, fy.predicate) or _holdings_of_two(fx, fy) or _two_camps(fx, fy):
+            if lx.opposite(fx.predicate, fy.predicate) or _holdings_of_two(fx, fy) or _two_camps(fx, fy) \
+                    or _placed_apart(fx, fy):
                 continue  # "shares jumped 27 percent" / "its own shares fell 4 percent": one thing
                 # rising and falling is the outcome check's to find; here, most often two things
             key_x, key_y = _count_key(x, fx), _count_key(y, fy)
