@@ -112,6 +112,8 @@ _UNIT_WORDS: list[tuple[str, str]] = [
     (r"%|per\s?cent\b|percent\b|pct\b", "percent"),
     (r"percentage[\s-]points?\b", "pp"),
     (r"basis[\s-]points?\b|bps?\b", "bp"),
+    (r"km/h\b|kph\b|kmh\b|kilomet(?:re|er)s?\s+(?:an|per)\s+hour\b", "km/h"),
+    (r"mph\b|miles?\s+(?:an|per)\s+hour\b", "mph"),
     (r"km\b|kilomet(?:re|er)s?\b", "km"),
     (r"cm\b|centimet(?:re|er)s?\b", "cm"),
     (r"mm\b|millimet(?:re|er)s?\b", "mm"),

@@ -248,3 +248,43 @@ def test_a_place_put_before_the_reporting_verb_is_kept_apart():
 def test_a_name_after_in_that_the_recogniser_misreads_is_still_a_place():
     f = only(frames("Three miners had been killed in Selby, the sheriff said."), "kill")
     assert [p.text for p in f.places] == ["Selby"]
+
+
+@pytest.mark.parametrize(
+    "text, counted, unit",
+    [
+        ("Gusts of 120 km/h were recorded on the pier.", "gust", "km/h"),
+        ("The plane flew at 500 miles per hour.", None, "mph"),
+        ("The flood left 40 centimetres of mud in the streets.", "mud", "cm"),
+    ],
+)
+def test_measures_name_their_unit_and_what_they_measure(text, counted, unit):
+    sf = frames(text)
+    found = [(q.counted, q.unit) for f in sf.frames for q in f.amounts]
+    assert any(u == unit and (counted is None or c == counted) for c, u in found), found
+
+
+def test_a_subject_the_parser_hangs_on_the_auxiliary_is_still_found():
+    f = only(frames("Traffic on the Leitz bridge remains suspended."), "suspend")
+    assert f.actor is not None and f.actor.head == "traffic" and f.ongoing
+
+
+def test_a_state_that_stays_is_the_predicate():
+    f = only(frames("The Harlow border crossing stayed shut all day on Friday."), "close")
+    assert f.theme is not None and f.theme.head == "crossing"
+
+
+def test_a_state_that_remained_in_the_past_is_not_ongoing():
+    f = only(frames("Traffic on the Leitz bridge remained suspended last year."), "suspend")
+    assert not f.ongoing
+
+
+def test_a_negated_subject_of_a_misparsed_report_negates_it():
+    f = only(frames("No fuel leaked from the damaged barge, the port authority said."), "leak")
+    assert f.polarity == "negative"
+
+
+def test_a_superlative_does_not_make_another_kind():
+    sf = frames("The strongest waves recorded on the coast were about 9 metres.")
+    f = [f for f in sf.frames if f.actor is not None and f.actor.head == "wave"][0]
+    assert f.actor.mods == frozenset()

@@ -21,11 +21,11 @@ from factcheck.tasks.contradictions import DEFAULT_THRESHOLD, score_statements
 PAIRS_FILE = Path(__file__).parent / "data" / "contradiction_pairs.jsonl"
 LABELS = {"contradiction", "compatible"}
 TYPES = {"numeric", "date", "location", "denial", "status", "polarity", "attribution", "identity", "other"}
-# Floors a little under what the detector measured when the set was written (precision 0.92,
-# recall 0.49 in December 2026): a regression guard, not a target. The set was also read while the
-# frame rules were written, so it is a development set now; the closing note says so.
-PRECISION_FLOOR = 0.85
-RECALL_FLOOR = 0.45
+# Floors a little under what the detector measures (precision 0.92, recall 0.49 when the set was
+# written; 0.96 and 0.70 with frames-4): a regression guard, not a target. The set was also read
+# while the frame rules were written, so it is a development set now; the closing note says so.
+PRECISION_FLOOR = 0.90
+RECALL_FLOOR = 0.62
 
 
 def load_pairs() -> list[dict]:

@@ -413,3 +413,24 @@ def test_tallies_in_two_places_are_two_facts(a, b):
 def test_two_tallies_in_one_place_still_conflict():
     assert kinds("Two miners died in Orvik, the mayor said.",
                  "Three miners had been killed in Orvik, the sheriff said.") == ["numeric"]
+
+
+# --- measures, states and roles -----------------------------------------------------------------
+
+
+def test_one_measure_in_two_spellings_of_its_unit_is_compared():
+    assert kinds("The flood left 40 centimetres of mud in Arlen's streets.", "Only 4 cm of mud was left in Arlen's streets.") == ["numeric"]
+    assert kinds("Gusts reached 150 km/h on the Tarrow pier.", "The strongest gusts on the Tarrow pier were about 70 kilometres per hour.") == ["numeric"]
+
+
+def test_reopening_conflicts_with_a_state_that_goes_on():
+    assert kinds("Traffic has resumed on the Leitz bridge.", "Traffic on the Leitz bridge remains suspended.") == ["status"]
+    assert kinds("Flights resumed at Dunmore airport on Friday morning.", "Dunmore airport stayed shut all day on Friday.") == ["status"]
+
+
+def test_no_vessel_operating_conflicts_with_the_service_running():
+    assert kinds("The Kessel ferry service will run as normal on Sunday.", "No ferries will operate on Sunday.") == ["negation"]
+
+
+def test_a_misparsed_report_of_nothing_conflicts_with_it():
+    assert kinds("The damaged barge leaked fuel into the harbour.", "No fuel leaked from the damaged barge, the port authority said.") == ["negation"]

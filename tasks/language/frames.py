@@ -41,6 +41,7 @@ _CONTENT_POS = frozenset("NOUN PROPN VERB ADJ NUM".split())
 _SUBJECTS = frozenset("nsubj nsubjpass csubj expl".split())
 _UNITS = frozenset(
     "percent % cent point points km kilometre kilometer mile metre meter kg tonne ton dollar euro "
+    "cm centimetre centimeter mm millimetre millimeter mph kph h inch foot feet litre liter "
     "pound yen hectare acre degree minute hour day week month year share vote".split()
 )
 _CHANGE_VERBS = frozenset("rise fall increase decrease climb drop reach stand total be grow jump surge "
@@ -118,6 +119,9 @@ class Frame:
     # Another occasion of the happening, named by its noun's modifier: "second" in "the second
     # attack", "another" in "another blast". It is not the occasion a plain "the attack" speaks of.
     occasion: str | None = None
+    # A state said to go on ("remains suspended", "is still closed"): it holds now, so it meets any
+    # report of the same thing as of now.
+    ongoing: bool = False
     # The places were put before the verb that reports the frame ("In Brenn, the mayor said ..."):
     # where it happened, or only where the speaker was.
     reported_place: bool = False
@@ -190,7 +194,8 @@ def _arg(tok, doc, clause=None) -> Arg:
     names |= {t.lower_ for t in own if t.pos_ == "PROPN" or _bare_name(t)}
     definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "some", "no") for c in tok.children)
     specific = tok.tag_ in ("NN", "NNP") and (definite or bool(names))
-    mods = frozenset(c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ != "PROPN")
+    mods = frozenset(c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound") and c.pos_ != "PROPN"
+                     and c.tag_ not in ("JJS", "JJR"))  # "the strongest gusts" ranks the gusts, names no other kind
     return Arg(doc.text[start:end], start, end, head, _content_lemmas(sub), names, specific, mods)
 
 
@@ -223,6 +228,16 @@ def _negated(tok) -> bool:
 
 
 _PLAN_NOUNS = frozenset("plan intention intent wish desire".split())
+
+
+def _misparsed_report(head) -> bool:
+    """"No oil leaked from the tanker, the coast guard said": the parser may take the reported
+    clause for a noun with a participle ("oil leaked from ...") that is a second subject of "said"."""
+    noun = head.head
+    if head.dep_ != "acl" or noun.i == head.i or noun.dep_ not in ("nsubj", "npadvmod") or noun.head.i == noun.i:
+        return False
+    verb = noun.head
+    return verb.lemma_.lower() in lx.REPORTING and sum(c.dep_ == "nsubj" and c.i != noun.i for c in verb.children) > 0
 
 
 def _implied_negative(head) -> bool:
@@ -343,8 +358,9 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
         if lemma not in _UNITS and lemma not in _FRACTIONS and tok.ent_type_ not in ("PERCENT", "MONEY", "QUANTITY"):
             return lx.predicate_class(lemma)
         whole = _of_object(tok)
-        if whole is not None and (lemma in _FRACTIONS or lemma in ("percent", "cent", "%")):
-            return lx.predicate_class(whole.lemma_.lower())  # "40 per cent of the flow", "a quarter of the flow"
+        if whole is not None and (lemma in _FRACTIONS or lemma in _UNITS):
+            return lx.predicate_class(whole.lemma_.lower())  # "40 per cent of the flow", "a quarter of the
+            # flow", "30 centimetres of snow"
     for _ in range(5):
         head = tok.head
         if head.i == tok.i:
@@ -461,6 +477,10 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     expl = any(c.dep_ == "expl" for c in children)
     if subj is None and subjpass is None and head.dep_ in ("xcomp", "conj") and head.head.i != head.i:
         subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+    if subj is None and subjpass is None:  # "production remains suspended": the parser may hang the
+        # subject on the auxiliary
+        subj = next((g for c in children if c.dep_ in ("aux", "auxpass") for g in c.children
+                     if g.dep_ in ("nsubj", "nsubjpass")), None)
 
     if head.dep_ == "relcl" and head.head.i != head.i:
         # "a meeting that never existed", "the ship which sank": the relative pronoun stands for
@@ -478,9 +498,13 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         actor_tok = next((c for c in agent.children if c.dep_ == "pobj"), None)
     theme_tok = subjpass or dobj
     predicate, pred_tok, light = lemma, head, None
+    ongoing = (lemma in ("remain", "stay") and head.tag_ in ("VBZ", "VBP")) or any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("remain", "remains", "stay", "stays")
+        for c in children)  # "remains suspended" now; "remained suspended last year" is another time
     if lemma in ("be", "remain", "stay", "keep", "become") and dobj is None:
-        comp = next((c for c in children if c.dep_ == "acomp" and c.pos_ in ("ADJ", "VERB")
-                     and not any(cc.dep_ == "xcomp" for cc in c.children)), None)
+        comp = next((c for c in children if (c.dep_ == "acomp" or c.dep_ in ("advcl", "oprd", "xcomp") and c.i == head.i + 1
+                                             and c.tag_ in ("VBN", "JJ"))  # "stayed shut", "remained closed"
+                     and c.pos_ in ("ADJ", "VERB") and not any(cc.dep_ == "xcomp" for cc in c.children)), None)
         if comp is not None:  # "remained closed", "stayed shut", "was unchanged"
             lemma = comp.lemma_.lower()
             predicate, pred_tok = lemma, comp
@@ -530,6 +554,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     )
     if pred_tok.i != head.i and _is_negative_arg(pred_tok):
         negative = True
+    if _misparsed_report(head) and _is_negative_arg(head.head):
+        negative = True  # "No oil leaked from the tanker, the coast guard said"
     if _implied_negative(head):
         negative = not negative  # "refused to sign"; "refused not to ..." asserts it
     # Double negatives cancel only in rare constructions; one negation marker is the usual case.
@@ -602,6 +628,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         + tuple(("for", lx.predicate_class(c.lemma_.lower())) for c in children  # "voted to keep the rate"
                 if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING),
         reported_place=reported_place,
+        ongoing=ongoing,
         cause=cause,
         sole_cause=sole_cause,
         cause_of=(cause_of or lx.predicate_class(predicate)) if cause is not None else None,
@@ -621,9 +648,9 @@ def _clauses(head) -> list:
             if verbs and head.lemma_.lower() == "be" and out and out[0].i == head.i:
                 out.pop(0)  # the copula itself says nothing
             out.extend(verbs)
-        elif c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr"):
+        elif c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "npadvmod"):
             out.extend(cc for cc in c.children if cc.dep_ in ("acl", "relcl") and cc.pos_ == "VERB"
-                       and cc.lemma_.lower() not in lx.REPORTING)
+                       and cc.lemma_.lower() not in lx.REPORTING and (c.dep_ != "npadvmod" or _misparsed_report(cc)))
     return out
 
 

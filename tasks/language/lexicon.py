@@ -102,6 +102,7 @@ _SYNONYMS: tuple[str, ...] = (
     "arrive reach",
     "return go_back come_back",
     "decide decision",
+    "operate run",
 )
 # Pairs of classes or lemmas that cannot both hold of the same thing at the same time.
 _OPPOSITES: tuple[tuple[str, str], ...] = (

@@ -169,6 +169,8 @@ def _owners_differ(a: Frame, b: Frame) -> bool:
     x, y = a.actor, b.actor
     if x is None or y is None or not x.head or not y.head:
         return False
+    if any(arg.start <= q.start < arg.end for arg, f in ((x, a), (y, b)) for q in f.amounts):
+        return False  # "only 3 cm of snow fell": a measure as the subject owns nothing
     if x.names and y.names:
         return not (x.names & y.names)
     if x.names or y.names:
@@ -461,7 +463,7 @@ def _empty_role_clash(neg: Frame, pos: Frame) -> bool:
             continue
         kinds = ({x.head} - _ANYONE) or (set(x.lemmas) - _ANYONE)  # "none of the passengers": passengers
         if kinds:
-            if y.head in kinds:
+            if y.head in kinds or kinds & y.mods:  # "no ferries" / "the ferry service"
                 return True
         elif y.head in lx.PERSON_NOUNS or any(y.start <= q.start < y.end for q in pos.amounts):
             return True  # "no one" against people, or a count of anything in that role
@@ -487,11 +489,11 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
             return None
     if al.actor < 0 or al.theme < 0:
         return None
+    empty_role = _empty_role_clash(neg, pos)
     if not (a.factual and b.factual) and a.modality == b.modality == "planned" and not (
-            al.actor > 0 or (al.theme > 0 and a.theme.specific and b.theme.specific)):
+            al.actor > 0 or (al.theme > 0 and a.theme.specific and b.theme.specific) or empty_role):
         return None  # two forecasts by different people ("we won't have the meetings" / "I am going to have a discussion")
     existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
-    empty_role = _empty_role_clash(neg, pos)
     if _sentence_times_differ(sa, sb):
         return None  # "no one was hurt on Monday" / "three were hurt on Sunday"; "has not raised
         # taxes this year" / "raised taxes in 2019"
@@ -536,7 +538,7 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         same_day = any(not _dates_differ(x, y) and _comparable(x, y) for x in a.times for y in b.times)
         other_day = any(_dates_differ(x, y) and _comparable(x, y) for x in a.times for y in b.times)
         off = a if a.predicate in lx.CALLING_OFF else b
-        one_thing = off.theme is not None and off.theme.specific
+        one_thing = off.theme is not None and off.theme.specific or off.ongoing  # "remains suspended": now
         if not same_day and (other_day or not one_thing):
             return None
     elif al.actor <= 0 and al.theme <= 0 and al.overlap < 0.5:
