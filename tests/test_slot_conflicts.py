@@ -434,3 +434,8 @@ def test_no_vessel_operating_conflicts_with_the_service_running():
 
 def test_a_misparsed_report_of_nothing_conflicts_with_it():
     assert kinds("The damaged barge leaked fuel into the harbour.", "No fuel leaked from the damaged barge, the port authority said.") == ["negation"]
+
+
+def test_bare_counts_in_two_different_happenings_are_two_groups():
+    assert kinds("About 300 protesters from Dalmar marched to the parliament in Vell on Sunday.",
+                 "The 120 protesters, most of them students, spent the night in a square in Vell.") == []

@@ -190,6 +190,12 @@ def _holdings_of_two(a: Frame, b: Frame) -> bool:
     return a.predicate in _STATE_CLASSES and b.predicate in _STATE_CLASSES and arg_match(a.actor, b.actor) < 1
 
 
+def _describes(f: Frame) -> bool:
+    """The frame says what something is or has ("runs 290 stores", "is a town of 4,000"), not what
+    happened."""
+    return f.predicate in _STATE_CLASSES or not f.verbal or f.predicate in lx.LIGHT_VERBS
+
+
 def _two_camps(a: Frame, b: Frame) -> bool:
     """"five voted for the increase" / "two voted to keep the rate": counts of two camps."""
     return bool(a.sides and b.sides and not set(a.sides) & set(b.sides))
@@ -216,10 +222,14 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
     specific = {k for q in al.a.amounts if not _generic(k := _count_key(q, al.a).split("|")[0], q)} - lx.HAPPENINGS
     aligned = al.relation != "none" and (al.overlap >= _MIN_OVERLAP or al.actor > 0 or al.theme > 0)
     same_owner = al.actor > 0 and bool(al.a.actor and al.a.actor.names)  # "Velsk, a town of ..." / "Velsk has ..."
-    # "runs 290 stores" / "Greenhaven's 340 stores": a particular counted noun in two sentences that
-    # share a name or other words
+    # "runs 290 stores" / "Greenhaven's 340 stores range from ...": a particular counted noun,
+    # described in two sentences that share a name or other words, or a measure of one thing ("40
+    # per cent of the flow"). Not bare counts in two happenings: "200 migrants prepared to walk" /
+    # "150 migrants spent the night" count two groups at two moments.
     shared = len(sa.lemmas & sb.lemmas) / max(1, len(sa.lemmas | sb.lemmas))
-    same_thing = bool(specific & {_count_key(q, al.b).split("|")[0] for q in al.b.amounts}) and (
+    measured = {k for q in al.a.amounts if q.unit and (k := _count_key(q, al.a).split("|")[0]) in specific}
+    comparable = specific if _describes(al.a) and _describes(al.b) else measured  # "30 cm of snow": a measure
+    same_thing = bool(comparable & {_count_key(q, al.b).split("|")[0] for q in al.b.amounts}) and (
         bool(sa.names & sb.names) or shared >= 0.08)
     if not (aligned or same_owner or same_thing):
         return None
