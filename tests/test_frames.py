@@ -288,3 +288,11 @@ def test_a_superlative_does_not_make_another_kind():
     sf = frames("The strongest waves recorded on the coast were about 9 metres.")
     f = [f for f in sf.frames if f.actor is not None and f.actor.head == "wave"][0]
     assert f.actor.mods == frozenset()
+
+
+def test_dates_that_open_and_close_a_period():
+    f = only(frames("The stoppage will run from 06:00 on Monday until midnight on Thursday."), "operate")
+    bounds = {t.text: t.bound for t in f.times}
+    assert bounds["Monday"] == "start" and bounds["Thursday"] == "end"
+    g = only(frames("The vote was moved to Friday."), "move")
+    assert [t.bound for t in g.times] == [None]

@@ -439,3 +439,23 @@ def test_a_misparsed_report_of_nothing_conflicts_with_it():
 def test_bare_counts_in_two_different_happenings_are_two_groups():
     assert kinds("About 300 protesters from Dalmar marched to the parliament in Vell on Sunday.",
                  "The 120 protesters, most of them students, spent the night in a square in Vell.") == []
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+def test_one_period_closed_on_two_days_conflicts():
+    assert kinds("The dockers' strike will run from Thursday until Sunday, the union said.",
+                 "The union called a strike running from Thursday to Saturday.") == ["date"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The dockers' strike will run from Monday until Wednesday.", "A second strike will run from Thursday to Saturday."),
+        ("The road will be closed from Monday to Wednesday.", "The bridge will be closed from Monday until Friday."),
+        ("The dockers' strike will run from Thursday until Sunday.", "The dockers' strike began on Thursday."),
+    ],
+)
+def test_two_periods_or_an_open_one_do_not_conflict(a, b):
+    assert "date" not in kinds(a, b)

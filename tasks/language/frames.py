@@ -86,6 +86,7 @@ class When:
     value: date | None
     granularity: str = "day"
     direct: bool = True  # attached to the predicate itself ("met on Monday"), not to one of its nouns
+    bound: str | None = None  # "start" ("from Tuesday") or "end" ("until Wednesday") of a period
 
 
 @dataclass(frozen=True)
@@ -425,6 +426,31 @@ def _attached(doc, start: int, end: int, head, boundaries: bool = True, hops: in
     return False
 
 
+_STARTS = frozenset("from since".split())
+_ENDS = frozenset("until till through to".split())
+
+
+def _bound(doc, start: int, frame_start: int) -> str | None:
+    """Whether a date opens or closes a period: "from 00:01 on Tuesday" starts it, "until midnight
+    on Wednesday" ends it. "to" ends one only after a "from" ("from Tuesday to Friday"; "moved to
+    Friday" names a new day)."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    i = span.start
+    for tok in reversed(doc[max(0, i - 4):i]):
+        if tok.pos_ in ("VERB", "PUNCT", "CCONJ") or tok.idx < frame_start:
+            return None
+        word = tok.lower_
+        if word in _STARTS:
+            return "start"
+        if word in _ENDS:
+            if word != "to" or any(t.lower_ == "from" and t.idx >= frame_start for t in doc[:tok.i]):
+                return "end"
+            return None
+    return None
+
+
 def _in_attribution(doc, start: int, end: int) -> bool:
     """ "according to two people familiar with the matter", "three officials said": a count of
     sources, not a figure of the story."""
@@ -589,7 +615,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         )
         times = tuple(
             When(d.text, d.start, d.end, d.value, d.granularity,
-                 _attached(doc, d.start, d.end, head, False) or _time_of_clause(doc, d.start, d.end, head))
+                 _attached(doc, d.start, d.end, head, False) or _time_of_clause(doc, d.start, d.end, head),
+                 _bound(doc, d.start, start))
             for d in claim.dates if start <= d.start < end and not (exclude and exclude[0] <= d.start < exclude[1])
         )
         theme_head = theme_tok if theme_tok is not None and theme_tok.pos_ in ("NOUN", "PROPN") else None

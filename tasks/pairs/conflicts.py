@@ -392,6 +392,43 @@ def date(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
     return None
 
 
+def _bounds_of(f: Frame, bound: str) -> list[When]:
+    return [t for t in f.times if t.bound == bound]
+
+
+def _disagree(xs: list[When], ys: list[When]) -> tuple[When, When] | None:
+    """Two days (or times) given for one end of a period, and none that agree."""
+    pairs = [(x, y) for x in xs for y in ys if _comparable(x, y)]
+    if pairs and all(_dates_differ(x, y) for x, y in pairs):
+        return pairs[0]
+    return None
+
+
+def period_end(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """One happening's period closed on two days: "the walkout will run from Tuesday until
+    Wednesday" / "a strike running from Tuesday to Friday". The happening is named by a noun in
+    both sentences (a strike, talks, a closure), and the two starts, when both are given, agree."""
+    for fa in (f for f in sa.frames if _bounds_of(f, "end") and f.modality in ("asserted", "reported", "planned")):
+        named = {x.head for x in (fa.actor, fa.theme) if x is not None and x.head in lx.HAPPENING_NOUNS}
+        for h in named:
+            where = sb.span_of(h)
+            if where is None:
+                continue
+            for fb in (f for f in sb.frames if _bounds_of(f, "end") and f.modality in ("asserted", "reported", "planned")):
+                if not fb.start <= where[0] < fb.end:
+                    continue  # the other end must be of a period of the same happening
+                if _disagree(_bounds_of(fa, "start"), _bounds_of(fb, "start")):
+                    continue  # two periods: two occasions
+                got = _disagree(_bounds_of(fa, "end"), _bounds_of(fb, "end"))
+                if got is None:
+                    continue
+                x, y = got
+                return Reason("date", f"{h} until {x.text} vs until {y.text}", 0.65,
+                              _ev(sa.text, x.start, x.end), _ev(sb.text, y.start, y.end),
+                              topic=f"{h}:end:" + "|".join(sorted((x.text.lower(), y.text.lower()))))
+    return None
+
+
 def _two_groups(a: Frame, b: Frame) -> bool:
     """"Two miners died in Orvik" / "three miners were killed in Selby": participants counted
     differently are two groups, and two groups may be in two places."""
@@ -866,8 +903,8 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
         extra = called_off_happened(sa, sb, hours)
         if extra is not None:
             found.append(extra)
-    if not found:
-        extra = cause(sa, sb, hours)
+    if not found and same_occasion:
+        extra = cause(sa, sb, hours) or period_end(sa, sb, hours) or period_end(sb, sa, hours)
         if extra is not None:
             found.append(extra)
     if not any(r.detector == "denial" for r in found) and al.actor >= 0 and al.theme >= 0:
