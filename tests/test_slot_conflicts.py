@@ -459,3 +459,8 @@ def test_one_period_closed_on_two_days_conflicts():
 )
 def test_two_periods_or_an_open_one_do_not_conflict(a, b):
     assert "date" not in kinds(a, b)
+
+
+def test_a_new_date_or_a_deadline_is_not_a_period():
+    assert "date" not in kinds("The council has put back its decision on the depot until June 1, a spokesman said.",
+                               "The council had until Monday to decide on the depot.")

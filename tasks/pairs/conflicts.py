@@ -406,15 +406,19 @@ def _disagree(xs: list[When], ys: list[When]) -> tuple[When, When] | None:
 
 def period_end(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     """One happening's period closed on two days: "the walkout will run from Tuesday until
-    Wednesday" / "a strike running from Tuesday to Friday". The happening is named by a noun in
-    both sentences (a strike, talks, a closure), and the two starts, when both are given, agree."""
-    for fa in (f for f in sa.frames if _bounds_of(f, "end") and f.modality in ("asserted", "reported", "planned")):
+    Wednesday" / "a strike running from Tuesday to Friday". Both give a period (a start and an
+    end), the happening is named by a noun in both (a strike, talks, a closure), and the two
+    starts agree. A new date ("pushed back until June 1") or a deadline ("had until Monday to
+    decide") is not a period."""
+    def period(f: Frame) -> bool:  # "from ... until ...": "put back until June 1" names a new day, not a period
+        return bool(_bounds_of(f, "start") and _bounds_of(f, "end")) and f.modality in ("asserted", "reported", "planned")
+    for fa in (f for f in sa.frames if period(f)):
         named = {x.head for x in (fa.actor, fa.theme) if x is not None and x.head in lx.HAPPENING_NOUNS}
         for h in named:
             where = sb.span_of(h)
             if where is None:
                 continue
-            for fb in (f for f in sb.frames if _bounds_of(f, "end") and f.modality in ("asserted", "reported", "planned")):
+            for fb in (f for f in sb.frames if period(f)):
                 if not fb.start <= where[0] < fb.end:
                     continue  # the other end must be of a period of the same happening
                 if _disagree(_bounds_of(fa, "start"), _bounds_of(fb, "start")):
