@@ -21,8 +21,10 @@ def release_sentence_caches() -> None:
     from factcheck.tasks.language import nlp
     from factcheck.tasks.language.frames import claim_frames
     from factcheck.tasks.pairs import conflicts
+    from factcheck.tasks.pairs import features as pair_features
 
     features.cache_clear()
+    pair_features.release_cache()
     claim_frames.cache_clear()
     conflicts.release_caches()
     nlp.release_cache()

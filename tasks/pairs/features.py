@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from factcheck.tasks.language.frames import SentenceFrames, claim_frames
 from factcheck.tasks.models import Claim, Reason
@@ -117,12 +118,22 @@ def assess_claims(a: Claim, b: Claim, published_a: datetime | None = None,
 
 def claims_of(text: str) -> list[Claim]:
     """The claims of a free-text statement; the whole text as one claim when none is found."""
+    return list(_statement_claims(text))
+
+
+@lru_cache(maxsize=20_000)
+def _statement_claims(text: str) -> tuple[Claim, ...]:
+    # A batch often scores one statement against many: its claims are extracted once.
     from factcheck.tasks.claims import claims_from_statement
 
-    claims = list(claims_from_statement(text))
+    claims = tuple(claims_from_statement(text))
     if not claims and text.strip():
-        claims = [Claim(text=text.strip(), position=0, speaker="unknown", speaker_kind="unknown")]
+        claims = (Claim(text=text.strip(), position=0, speaker="unknown", speaker_kind="unknown"),)
     return claims
+
+
+def release_cache() -> None:
+    _statement_claims.cache_clear()
 
 
 def best_assessment(side_a: list[Claim], side_b: list[Claim]) -> tuple[Assessment, Claim, Claim] | None:
