@@ -296,3 +296,8 @@ def test_dates_that_open_and_close_a_period():
     assert bounds["Monday"] == "start" and bounds["Thursday"] == "end"
     g = only(frames("The vote was moved to Friday."), "move")
     assert [t.bound for t in g.times] == [None]
+
+
+def test_blamed_for_without_an_object_gives_no_cause():
+    f = only(frames("Officials blamed for the delays were sacked."), "blame")
+    assert f.cause is None

@@ -718,7 +718,7 @@ def _cause(head, doc) -> tuple[Arg | None, bool, str | None]:
         tok, of = (inner, obj) if on is not None and on.lower_ == "on" else (obj, inner)
         if of is None:
             tok = None
-        elif on is not None and on.head.i == obj.i:
+        elif on is not None and obj is not None and on.head.i == obj.i:
             apart = on  # "blamed the supporters for the riots": the cause is the supporters
     for c in children:
         if tok is not None:
