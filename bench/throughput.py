@@ -295,7 +295,7 @@ def instrument() -> Meter:
     # Extraction, claim splitting and scoring run in the CPU pool's worker processes: they are
     # timed around the pool call (wall = waiting for the worker; thread CPU = pickling only).
     pooled = {"extract_article": "extract (decode + trafilatura)", "extract_claims": "claims",
-              "score_candidates": "detection", "find_contradictions": "detection"}
+              "score_candidates": "detection", "find_contradictions": "detection", "guarded": "detection"}
     def timed(call):
         def timed_call(workers, fn, *args, **kwargs):
             start, cpu = time.perf_counter(), time.thread_time()

@@ -64,8 +64,12 @@ def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
     inserted = refreshed = 0
     with session_scope(settings.database()) as session:
         for event_id, found in zip(event_ids, found_sets, strict=True):
+            if found.error:  # its stored pairs stay as they are
+                get_run_logger().warning("detection failed on event %s, its pairs left as they were: %s",
+                                         event_id, found.error)
+                continue
             new, updated = reanalysis.refresh_pairs(
-                session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found], version
+                session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found.value], version
             )
             inserted += new
             refreshed += updated

@@ -24,9 +24,10 @@ all-vs-all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from factcheck.tasks.detectors import release_sentence_caches, sentence_caches_size
 from factcheck.tasks.detectors.text import GENERIC_LEMMAS, features
@@ -274,6 +275,22 @@ def keep_contradictions(
     found = deduplicate(found)
     found.sort(key=lambda t: (-t[2].score, t[0].claim_id, t[1].claim_id))
     return found
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """One event's result, or why it could not be had: a detector bug on one unusual sentence
+    must not cost the other events of the run their pairs."""
+
+    value: Any = None
+    error: str | None = None
+
+
+def guarded(claims: Sequence[ClaimRef], detector: Callable[..., Any], **kwargs: Any) -> Guarded:
+    try:
+        return Guarded(detector(claims, **kwargs))
+    except Exception as exc:  # noqa: BLE001 - reported per event by the caller, retried next run
+        return Guarded(error=f"{type(exc).__name__}: {exc}")
 
 
 def find_contradictions(

@@ -348,19 +348,20 @@ class DetectionOutcome:
     claims: int = 0
 
 
-def events_contradictions(claim_sets: list[list], settings: Settings, rescorers: list) -> list[list]:
-    """Each event's contradicting pairs: the rules score the events side by side on the CPU pool,
-    then the configured rescorers revise them here."""
+def events_contradictions(claim_sets: list[list], settings: Settings, rescorers: list) -> list[contradictions.Guarded]:
+    """Each event's contradicting pairs, or the error that stopped them: the rules score the
+    events side by side on the CPU pool, then the configured rescorers revise them here."""
     workers = cpu_pool.pool_size(settings.cpu_workers)
     if not any(rescorers):
         # The workers keep the pairs too and send back only the representatives: deduplicating
         # here would parse every kept claim a second time in this process.
-        return cpu_pool.run_each(workers, contradictions.find_contradictions, claim_sets,
-                                 threshold=settings.pair_threshold)
+        return cpu_pool.run_each(workers, contradictions.guarded, claim_sets,
+                                 detector=contradictions.find_contradictions, threshold=settings.pair_threshold)
     # A rescorer may raise any candidate, zero-scored ones included.
-    scored_sets = cpu_pool.run_each(workers, contradictions.score_candidates, claim_sets)
+    scored_sets = cpu_pool.run_each(workers, contradictions.guarded, claim_sets, detector=contradictions.score_candidates)
     return [
-        contradictions.keep_contradictions(rescoring.rescore(scored, rescorers, lambda ref: ref.claim), settings.pair_threshold)
+        scored if scored.error else contradictions.Guarded(contradictions.keep_contradictions(
+            rescoring.rescore(scored.value, rescorers, lambda ref: ref.claim), settings.pair_threshold))
         for scored in scored_sets
     ]
 
@@ -381,7 +382,10 @@ def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     new_pairs = 0
     with session_scope(settings.database()) as session:
         for event_id, found in zip(event_ids, found_sets, strict=True):
-            new_pairs += store.save_pairs(session, event_id, [(a.claim_id, b.claim_id, s) for a, b, s in found], version)
+            if found.error:  # nothing is saved, so the next run tries this event again
+                get_run_logger().warning("detection failed on event %s, left for the next run: %s", event_id, found.error)
+                continue
+            new_pairs += store.save_pairs(session, event_id, [(a.claim_id, b.claim_id, s) for a, b, s in found.value], version)
     progress.advance("events", len(event_ids))
     claims_seen = sum(len(refs) for refs in claim_sets)
     return DetectionOutcome(new_pairs, claims_seen)

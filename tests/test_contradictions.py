@@ -11,6 +11,7 @@ from factcheck.tasks.contradictions import (
     DETECTOR_VERSION,
     candidate_pairs,
     find_contradictions,
+    guarded,
     score_pair,
     score_statements,
 )
@@ -356,3 +357,13 @@ def test_pairs_skipped_before_alignment_are_exactly_pairs_without_any_conflict()
             else:
                 with_reason += bool(score_pair(claims[i], claims[j]).reasons)
     assert skipped > 10_000 and with_reason > 50  # the check is exercised both ways
+
+
+def test_a_detector_error_on_one_event_is_returned_not_raised():
+    def broken(claims, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'i'")
+
+    got = guarded([], broken)
+    assert got.value is None and got.error == "AttributeError: 'NoneType' object has no attribute 'i'"
+    ok = guarded([], lambda claims, threshold: [threshold], threshold=0.5)
+    assert ok.value == [0.5] and ok.error is None

@@ -464,3 +464,8 @@ def test_two_periods_or_an_open_one_do_not_conflict(a, b):
 def test_a_new_date_or_a_deadline_is_not_a_period():
     assert "date" not in kinds("The council has put back its decision on the depot until June 1, a spokesman said.",
                                "The council had until Monday to decide on the depot.")
+
+
+def test_bare_counts_of_one_happening_named_by_a_verb_and_a_noun_are_compared():
+    assert kinds("The accord freed 40 prisoners held by the rebels, a negotiator said.",
+                 "The accord provided for the release of 25 prisoners, the negotiator said.") == ["numeric"]

@@ -228,7 +228,9 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
     # "150 migrants spent the night" count two groups at two moments.
     shared = len(sa.lemmas & sb.lemmas) / max(1, len(sa.lemmas | sb.lemmas))
     measured = {k for q in al.a.amounts if q.unit and (k := _count_key(q, al.a).split("|")[0]) in specific}
-    comparable = specific if _describes(al.a) and _describes(al.b) else measured  # "30 cm of snow": a measure
+    one_happening = (al.a.predicate not in lx.LIGHT_VERBS and sb.span_of(al.a.predicate) is not None) or (
+        al.b.predicate not in lx.LIGHT_VERBS and sa.span_of(al.b.predicate) is not None)  # "freed 31" / "the release of 18"
+    comparable = specific if (_describes(al.a) and _describes(al.b)) or one_happening else measured  # "30 cm of snow": a measure
     same_thing = bool(comparable & {_count_key(q, al.b).split("|")[0] for q in al.b.amounts}) and (
         bool(sa.names & sb.names) or shared >= 0.08)
     if not (aligned or same_owner or same_thing):
