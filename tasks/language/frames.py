@@ -28,14 +28,6 @@ _NAME_LABELS = frozenset("PERSON ORG GPE LOC NORP FAC EVENT PRODUCT LAW WORK_OF_
 _PLACE_LABELS = frozenset("GPE LOC FAC".split())
 # What the recogniser calls a name it does not know after "in" or "at" ("killed in Selby": PRODUCT).
 _MISREAD_PLACE = frozenset(("", "PRODUCT", "WORK_OF_ART"))
-
-
-def _misread_place(tok) -> bool:
-    """A proper name after "in" or "at" that the recogniser missed or misread: nothing is "in" a
-    person, so "in Selby" tagged PERSON is a place too."""
-    prep = tok.head.lower_
-    return prep in ("in", "at") and (tok.ent_type_ in _MISREAD_PLACE or prep == "in" and tok.ent_type_ == "PERSON"
-                                     and tok.head.head.pos_ == "VERB")
 _PLACE_PREPS = frozenset("in at near outside inside across from to into on off within".split())
 _CONTENT_POS = frozenset("NOUN PROPN VERB ADJ NUM".split())
 _SUBJECTS = frozenset("nsubj nsubjpass csubj expl".split())
@@ -120,8 +112,8 @@ class Frame:
     # Another occasion of the happening, named by its noun's modifier: "second" in "the second
     # attack", "another" in "another blast". It is not the occasion a plain "the attack" speaks of.
     occasion: str | None = None
-    # A state said to go on ("remains suspended", "is still closed"): it holds now, so it meets any
-    # report of the same thing as of now.
+    # A state said to go on now ("remains suspended", "stays shut"): it meets any report of the
+    # same thing as of now.
     ongoing: bool = False
     # The places were put before the verb that reports the frame ("In Brenn, the mayor said ..."):
     # where it happened, or only where the speaker was.
@@ -205,6 +197,14 @@ _CHOOSING = frozenset(lx.predicate_class(w) for w in ("vote", "rule", "decide"))
 _OTHER_OCCASION = frozenset("second third fourth fifth another separate earlier previous".split())
 # Verbs whose predicative complement is the news: "was found dead", "was declared dead".
 _STATE_FINDING = frozenset("find declare pronounce confirm".split())
+
+
+def _misread_place(tok) -> bool:
+    """A proper name after "in" or "at" that the recogniser missed or misread: nothing happens "in"
+    a person, so "killed in Selby" with Selby tagged PERSON is a place too."""
+    prep = tok.head.lower_
+    return prep in ("in", "at") and (tok.ent_type_ in _MISREAD_PLACE or prep == "in" and tok.ent_type_ == "PERSON"
+                                     and tok.head.head.pos_ == "VERB")
 
 
 def _bare_name(tok) -> bool:
