@@ -301,3 +301,15 @@ def test_dates_that_open_and_close_a_period():
 def test_blamed_for_without_an_object_gives_no_cause():
     f = only(frames("Officials blamed for the delays were sacked."), "blame")
     assert f.cause is None
+
+
+@pytest.mark.parametrize(
+    "text, predicate, role",
+    [
+        ("The Harbour Trust appointed Ines Moreau as its chief executive.", "appoint", "executive"),
+        ("Ines Moreau was elected mayor of Dalby on Sunday.", "elect", "mayor"),
+        ("The Harbour Trust appointed Ines Moreau as a director.", "appoint", None),
+    ],
+)
+def test_the_one_post_someone_is_put_in(text, predicate, role):
+    assert only(frames(text), predicate).role == role

@@ -469,3 +469,22 @@ def test_a_new_date_or_a_deadline_is_not_a_period():
 def test_bare_counts_of_one_happening_named_by_a_verb_and_a_noun_are_compared():
     assert kinds("The accord freed 40 prisoners held by the rebels, a negotiator said.",
                  "The accord provided for the release of 25 prisoners, the negotiator said.") == ["numeric"]
+
+
+# --- posts --------------------------------------------------------------------------------------
+
+
+def test_one_post_given_to_two_named_people_conflicts():
+    assert kinds("The Harbour Trust named Ines Moreau as its new chief executive on Monday.",
+                 "The Harbour Trust appointed Paul Okonjo as chief executive on Monday.") == ["identity"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The Harbour Trust appointed Ines Moreau as a director.", "The Harbour Trust appointed Paul Okonjo as a director."),
+        ("The Harbour Trust appointed Ines Moreau as chief executive.", "The Harbour Trust appointed Paul Okonjo as finance director."),
+    ],
+)
+def test_one_of_several_posts_or_two_posts_do_not_conflict(a, b):
+    assert kinds(a, b) == []

@@ -123,6 +123,8 @@ class Frame:
     cause: Arg | None = None
     sole_cause: bool = False
     cause_of: str | None = None  # the happening the cause is given for (the class of its word)
+    # The post someone is put in: "executive" in "appointed X as chief executive", "was elected mayor".
+    role: str | None = None
 
     @property
     def asserted_polarity(self) -> str:
@@ -656,6 +658,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                 if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING),
         reported_place=reported_place,
         ongoing=ongoing,
+        role=_role(head) if lx.predicate_class(lemma) in lx.ROLE_GIVING else None,
         cause=cause,
         sole_cause=sole_cause,
         cause_of=(cause_of or lx.predicate_class(predicate)) if cause is not None else None,
@@ -684,6 +687,21 @@ def _clauses(head) -> list:
 # Subordinators whose clause is given as a fact ("after the operator raised its offer", "because
 # the cooling failed"), unlike "if", "unless" or "before".
 _FACT_MARKERS = frozenset("after because since when while once".split())
+
+
+def _role(head) -> str | None:
+    """The post of "appointed X as chief executive" or "was elected mayor": one post, so not "as a
+    director" or "as directors", which one of several holds."""
+    for c in head.children:
+        post = c if c.dep_ == "oprd" else next(
+            (o for o in c.children if o.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ == "as" else None
+        if post is None or post.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if post.tag_ in ("NNS", "NNPS") or any(d.dep_ == "det" and d.lower_ in ("a", "an", "another", "one")
+                                               for d in post.children):
+            return None
+        return post.lemma_.lower()
+    return None
 
 
 def _reported_from(head, doc) -> tuple[Arg, ...]:

@@ -58,6 +58,9 @@ CAUSE_MARKERS = frozenset("because due owing".split())
 # Adverbs that make a cause the only one: "only because the chair fell ill".
 EXCLUSIVE = frozenset("only solely entirely purely simply just".split())
 
+# Verbs that put one person in a post ("appointed X as chief executive", "was elected mayor").
+ROLE_GIVING = frozenset("appoint elect".split())
+
 # Verbs that only carry a happening named by their subject or object ("the talks were held").
 LIGHT_VERBS = frozenset("be hold take happen occur go have make get do give stage exist set".split())
 # Nouns of happenings that can exist or not ("there were no talks").
@@ -103,6 +106,7 @@ _SYNONYMS: tuple[str, ...] = (
     "return go_back come_back",
     "decide decision",
     "operate run",
+    "appoint name appointment",
 )
 # Pairs of classes or lemmas that cannot both hold of the same thing at the same time.
 _OPPOSITES: tuple[tuple[str, str], ...] = (

@@ -622,6 +622,21 @@ def identity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
                   topic=f"{a.predicate}:" + "|".join(sorted((a.actor.head, b.actor.head))))
 
 
+def role_holder(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """One post given to two different named people: "named Priya Natarajan as its new chief
+    executive" / "appointed Martin Cole as chief executive"."""
+    a, b = al.a, al.b
+    if al.relation != "same" or a.role is None or a.role != b.role or al.theme != -1 or al.actor < 0:
+        return None
+    if not (a.factual and b.factual) or a.asserted_polarity != b.asserted_polarity or a.previous or b.previous:
+        return None
+    if not (a.theme and b.theme and a.theme.names and b.theme.names) or _sentence_times_differ(sa, sb):
+        return None
+    return Reason("identity", f"{a.theme.text} vs {b.theme.text} as {a.role}", 0.6,
+                  _ev(sa.text, a.theme.start, a.theme.end), _ev(sb.text, b.theme.start, b.theme.end),
+                  topic=f"{a.predicate}:{a.role}:" + "|".join(sorted((a.theme.head, b.theme.head))))
+
+
 def _keys_match(kx: str, ky: str) -> bool:
     """Same thing counted, in the same unit: equal keys, synonyms, or people counted as workers,
     residents or passengers ("112 people on the site" / "40 workers on the site")."""
@@ -855,7 +870,7 @@ def cause(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> 
 
 
 CHECKS: tuple[Callable[[Alignment, SentenceFrames, SentenceFrames, float | None], Reason | None], ...] = (
-    numeric, date, place, polarity, opposite, identity, sides,
+    numeric, date, place, polarity, opposite, identity, sides, role_holder,
 )
 
 
