@@ -146,15 +146,6 @@ def _classes() -> dict[str, str]:
 SYNONYM_CLASS: dict[str, str] = _classes()
 
 
-# Kinds of a more general happening: an approval or a rejection is a decision, so "has taken no
-# decision" denies it (and "did not approve" does not deny a decision: it may have been a no).
-_KINDS: tuple[tuple[str, str], ...] = (("approve", "decide"), ("reject", "decide"))
-
-
-def _general() -> dict[str, str]:
-    return {predicate_class(k): predicate_class(g) for k, g in _KINDS}
-
-
 # Predicates that call a happening off: against the happening itself they are opposites.
 CALLING_OFF = frozenset(("cancel", "postpone", "suspend"))
 
@@ -190,7 +181,10 @@ def opposite(a: str, b: str) -> bool:
     return ca != cb and (ca, cb) in OPPOSITE_CLASSES
 
 
-GENERAL_CLASS: dict[str, str] = _general()
+# Kinds of a more general happening: an approval or a rejection is a decision, so "has taken no
+# decision" denies it (and "did not approve" does not deny a decision: it may have been a no).
+_KINDS: tuple[tuple[str, str], ...] = (("approve", "decide"), ("reject", "decide"))
+GENERAL_CLASS: dict[str, str] = {predicate_class(k): predicate_class(g) for k, g in _KINDS}
 
 
 def kind_of(specific: str, general: str) -> bool:

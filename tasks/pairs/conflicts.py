@@ -164,12 +164,17 @@ def _arguments_named_apart(a: Frame, b: Frame) -> bool:
     return False
 
 
+def _counts_in(arg: Arg, f: Frame) -> list[Amount]:
+    """The frame's figures that stand inside one of its arguments ("two elderly residents")."""
+    return [q for q in f.amounts if arg.start <= q.start < arg.end]
+
+
 def _owners_differ(a: Frame, b: Frame) -> bool:
     """Both frames name who or what they are about, and the two differ."""
     x, y = a.actor, b.actor
     if x is None or y is None or not x.head or not y.head:
         return False
-    if any(arg.start <= q.start < arg.end for arg, f in ((x, a), (y, b)) for q in f.amounts):
+    if _counts_in(x, a) or _counts_in(y, b):
         return False  # "only 3 cm of snow fell": a measure as the subject owns nothing
     if x.names and y.names:
         return not (x.names & y.names)
@@ -439,8 +444,7 @@ def _two_groups(a: Frame, b: Frame) -> bool:
     """"Two miners died in Orvik" / "three miners were killed in Selby": participants counted
     differently are two groups, and two groups may be in two places."""
     def counts(f: Frame) -> list[Amount]:
-        spans = [(x.start, x.end) for x in (f.actor, f.theme) if x is not None]
-        return [q for q in f.amounts if any(s <= q.start < e for s, e in spans)]
+        return [q for x in (f.actor, f.theme) if x is not None for q in _counts_in(x, f)]
     xs, ys = counts(a), counts(b)
     return bool(xs and ys) and not any(_compatible(x, y) for x in xs for y in ys)
 
@@ -518,7 +522,7 @@ def _empty_role_clash(neg: Frame, pos: Frame) -> bool:
         if kinds:
             if y.head in kinds or kinds & y.mods:  # "no ferries" / "the ferry service"
                 return True
-        elif y.head in lx.PERSON_NOUNS or any(y.start <= q.start < y.end for q in pos.amounts):
+        elif y.head in lx.PERSON_NOUNS or _counts_in(y, pos):
             return True  # "no one" against people, or a count of anything in that role
     return False
 
