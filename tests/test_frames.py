@@ -313,3 +313,64 @@ def test_blamed_for_without_an_object_gives_no_cause():
 )
 def test_the_one_post_someone_is_put_in(text, predicate, role):
     assert only(frames(text), predicate).role == role
+
+
+@pytest.mark.parametrize(
+    "text, lemma",
+    [
+        ("The league staged the final in Marl.", "stage"),
+        ("Fans hoped the match would go ahead.", "hope"),
+        ("The council scraped together the money.", "scrape"),
+        ("The council scrapped the plan.", "scrap"),
+        ("The court fined the firm.", "fine"),
+        ("The town is hoping for rain.", "hope"),
+        ("The team stopped training.", "stop"),
+    ],
+)
+def test_a_single_consonant_before_ed_or_ing_keeps_the_stems_e(text, lemma):
+    from factcheck.tasks.language.nlp import parse
+
+    verbs = [t.lemma_ for t in parse([text])[0] if t.tag_ in ("VBD", "VBN", "VBG")]
+    assert verbs[0] == lemma, verbs
+
+
+def test_a_verb_the_parser_took_for_a_participle_of_its_subject_is_the_predicate():
+    f = frames("The coach overturned on the ring road near Vellin.").frames[0]
+    assert f.predicate == "overturn" and f.theme.head == "coach" and [p.text for p in f.places][-1] == "Vellin"
+
+
+def test_an_apposition_names_the_argument():
+    f = only(frames("Arden Foods bought the dairy group Milvale for $90 million."), "buy")
+    assert "milvale" in f.theme.names
+
+
+def test_a_price_counts_the_deal_whoever_its_subject_is():
+    active = only(frames("Arden Foods bought Milvale for $90 million."), "buy")
+    passive = only(frames("Milvale was bought by Arden Foods for 70 million dollars."), "buy")
+    assert [q.counted for q in active.amounts] == [q.counted for q in passive.amounts] == ["buy"]
+
+
+def test_a_happening_something_forced_is_the_proposition_and_the_subject_its_cause():
+    f = frames("Flooding forced the cancellation of Saturday's regatta, organisers said.").frames[0]
+    assert f.predicate == "cancel" and f.theme.head == "regatta" and f.cause.head == "flooding"
+
+
+@pytest.mark.parametrize(
+    "text, cause, sole",
+    [
+        ("A worn brake was the cause of the tram crash, investigators said.", "brake", True),
+        ("The cause of the outage was a faulty cable in a substation.", "cable", True),
+        ("A worn brake was one cause of the tram crash.", "brake", False),
+        ("A worn brake was the main cause of the tram crash.", "brake", False),
+        ("Speeding was to blame for the tram crash, the inquiry found.", "speed", False),
+    ],
+)
+def test_a_cause_named_by_a_copula(text, cause, sole):
+    f = next(f for f in frames(text).frames if f.cause is not None)
+    assert (f.cause.head, f.sole_cause, f.cause_of) == (cause, sole, "crash" if "crash" in text else "outage")
+
+
+def test_calling_something_a_quality_says_it_has_it():
+    f = frames("The coach called the referee biased.").frames[0]
+    assert (f.predicate, f.theme.head) == ("bias", "referee")
+    assert frames("The minister called the report false.").frames[0].predicate != "false"

@@ -488,3 +488,46 @@ def test_one_post_given_to_two_named_people_conflicts():
 )
 def test_one_of_several_posts_or_two_posts_do_not_conflict(a, b):
     assert kinds(a, b) == []
+
+
+# --- settled terms, forced happenings, stated causes --------------------------------------------
+
+
+def test_a_price_agreed_conflicts_with_another_price_paid():
+    assert kinds("Arden Foods has agreed to buy the dairy group Milvale for $90 million, the companies said.",
+                 "Milvale is being bought by Arden for 70 million dollars, according to a statement.") == ["numeric"]
+
+
+def test_a_forecast_still_does_not_meet_the_outcome():
+    assert kinds("Arden Foods expects to sell 900 tonnes of cheese this year.",
+                 "Arden Foods sold 700 tonnes of cheese this year.") == []
+
+
+def test_a_forced_calling_off_conflicts_with_the_happening_going_ahead():
+    assert kinds("Flooding forced the cancellation of Saturday's regatta on the Lune, organisers said.",
+                 "Saturday's regatta on the Lune went ahead despite the flooding.") == ["status"]
+
+
+def test_a_forced_calling_off_of_another_day_does_not_conflict():
+    assert kinds("Flooding forced the cancellation of Saturday's regatta on the Lune, organisers said.",
+                 "Sunday's regatta on the Lune went ahead despite the flooding.") == []
+
+
+def test_the_stated_cause_conflicts_with_another_one_blamed():
+    assert kinds("A worn brake was the cause of the tram crash in Olden, investigators said.",
+                 "Speeding was to blame for the tram crash in Olden, the inquiry found.") == ["cause"]
+
+
+def test_one_cause_among_others_does_not_exclude_another():
+    assert kinds("A worn brake was one cause of the tram crash in Olden, investigators said.",
+                 "Speeding was to blame for the tram crash in Olden, the inquiry found.") == []
+
+
+def test_denying_having_called_something_so_conflicts_with_calling_it_so():
+    assert kinds("The coach said after the game that the referee had been biased.",
+                 "The coach denied calling the referee biased.") == ["denial"]
+
+
+def test_a_denied_dismissal_conflicts_with_the_sacking():
+    assert kinds("The club has sacked its manager, Ivo Brandt, two board members said.",
+                 "The club rejected reports of Brandt's dismissal.") == ["denial"]

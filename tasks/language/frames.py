@@ -180,7 +180,8 @@ def _arg(tok, doc, clause=None) -> Arg:
         sub.pop()
     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
     head = "" if tok.pos_ == "PRON" else lx.predicate_class(tok.lemma_.lower())  # a pronoun names nothing
-    own = [tok] + [c for c in tok.children if c.dep_ in ("compound", "poss", "amod", "nmod", "flat")]
+    # an apposition names the argument again: "the biotech firm Kestrel Bio", "its chief, Ana Ruiz"
+    own = [tok] + [c for c in tok.children if c.dep_ in ("compound", "poss", "amod", "nmod", "flat", "appos")]
     for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):  # "the governor of Oreland"
         own += [c for c in prep.children if c.dep_ == "pobj"]
     own_ids = {t.i for t in own}
@@ -197,8 +198,9 @@ def _arg(tok, doc, clause=None) -> Arg:
 _PREVIOUS = frozenset({"last", "previously", "formerly", "once"})
 _CHOOSING = frozenset(lx.predicate_class(w) for w in ("vote", "rule", "decide"))  # "voted to ...": a side taken
 _OTHER_OCCASION = frozenset("second third fourth fifth another separate earlier previous".split())
-# Verbs whose predicative complement is the news: "was found dead", "was declared dead".
-_STATE_FINDING = frozenset("find declare pronounce confirm".split())
+# Verbs whose predicative complement is the news: "was found dead", "was declared dead", "called
+# the referee biased".
+_STATE_FINDING = frozenset("find declare pronounce confirm call".split())
 
 
 def _misread_place(tok) -> bool:
@@ -241,6 +243,20 @@ def _misparsed_report(head) -> bool:
         return False
     verb = noun.head
     return verb.lemma_.lower() in lx.REPORTING and sum(c.dep_ == "nsubj" and c.i != noun.i for c in verb.children) > 0
+
+
+def _verb_read_as_participle(root):
+    """"The bus overturned on Route 9": with no verb before it, the parser may take a sentence's
+    verb for a participle of its subject ("the bus [that was] overturned") and make the noun the
+    root. A sentence has a predicate, so the participle is it."""
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return None
+    verb = next((c for c in root.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.i > root.i
+                 and not any(cc.dep_ in ("aux", "auxpass") for cc in c.children)), None)
+    if verb is None or any(t.pos_ in ("VERB", "AUX") and not verb.is_ancestor(t) and t.i != verb.i
+                           for t in root.sent):
+        return None  # another verb, outside it, may be the sentence's own
+    return verb
 
 
 def _implied_negative(head) -> bool:
@@ -387,6 +403,9 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
         if head.pos_ in ("VERB", "AUX"):
             if tok.dep_ == "prep" and tok.lower_ == "by" and lx.predicate_class(lemma) in ("rise", "fall"):
                 return lx.predicate_class(lemma)  # "lifted pay by 5.5 per cent": the size of a change
+            if tok.dep_ == "prep" and tok.lower_ == "for" and any(t.ent_type_ == "MONEY" for t in span):
+                return lx.predicate_class(lemma)  # "bought Kestrel for $2.4 billion", "was sold for 1.8
+                # billion dollars": the price of the deal, whoever the subject is
             if tok.dep_ == "prep" and tok.lower_ == "at":
                 obj = [c for c in head.children if c.dep_ == "dobj"]
                 if obj:  # "put turnout at 54 percent", "estimated the damage at 3 million"
@@ -540,14 +559,24 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     elif lemma in _STATE_FINDING:
         # "was found dead", "rescuers found the climbers alive", "was declared dead": the state
         # found is the proposition, of whom it was found
-        comp = next((c for c in children if c.dep_ in ("oprd", "ccomp", "acomp") and c.pos_ == "ADJ"), None)
+        comp = next((c for c in children if c.dep_ in ("oprd", "ccomp", "acomp") and (
+            c.pos_ == "ADJ" or lemma == "call" and c.tag_ in ("VBN", "VBD"))  # "called the referee biased"
+            and c.lemma_.lower() not in lx.FALSITY), None)
         if comp is not None:
             small_subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
             lemma = comp.lemma_.lower()
             predicate, pred_tok = lemma, comp
             theme_tok = small_subject or subjpass or (dobj if dobj is not None and dobj.i != comp.i else None)
             subj, actor_tok = None, None
-    if lemma in lx.LIGHT_VERBS or lx.predicate_class(lemma) == "hold" and lemma != "hold":
+    if lemma in lx.CAUSING and dobj is not None and dobj.pos_ == "NOUN" and \
+            lx.predicate_class(dobj.lemma_.lower()) in lx.HAPPENING_NOUNS:
+        # "a deluge forced the postponement of the final": the final was put off (the deluge is
+        # the cause, which `_cause` reads)
+        predicate, pred_tok = dobj.lemma_.lower(), dobj
+        theme_tok = next((o for p in dobj.children if p.dep_ == "prep" and p.lower_ == "of"
+                          for o in p.children if o.dep_ == "pobj"), None)
+        actor_tok = None
+    elif lemma in lx.LIGHT_VERBS or lx.predicate_class(lemma) == "hold" and lemma != "hold":
         event = None
         if expl and dobj is not None:  # "there were no talks"
             event = dobj
@@ -738,6 +767,9 @@ def _cause(head, doc) -> tuple[Arg | None, bool, str | None]:
             tok = None
         elif on is not None and obj is not None and on.head.i == obj.i:
             apart = on  # "blamed the supporters for the riots": the cause is the supporters
+    the_cause = False
+    if lemma == "be" and tok is None:
+        tok, of, the_cause = _stated_cause(children)
     for c in children:
         if tok is not None:
             break
@@ -748,8 +780,32 @@ def _cause(head, doc) -> tuple[Arg | None, bool, str | None]:
     if tok is None or tok.pos_ == "PRON":
         return None, False, None
     near = [t for t in (tok, tok.head) for t in t.children] + list(tok.children)
-    sole = any(t.dep_ == "advmod" and t.lower_ in lx.EXCLUSIVE for t in near)
+    sole = the_cause or any(t.dep_ == "advmod" and t.lower_ in lx.EXCLUSIVE for t in near)
     return _arg(tok, doc, apart), sole, (lx.predicate_class(of.lemma_.lower()) if of is not None else None)
+
+
+def _stated_cause(children) -> tuple:
+    """The cause named by a copula: "a broken rail was the cause of the derailment", "the reason for
+    the delay was a strike", "driver error was to blame for the crash". "The cause" (no "a", no
+    "main") is the only one; the cause, the happening and that flag are returned."""
+    subj = next((c for c in children if c.dep_ == "nsubj"), None)
+    attr = next((c for c in children if c.dep_ == "attr"), None)
+    for noun, other in ((attr, subj), (subj, attr)):
+        if noun is None or other is None or noun.lemma_.lower() not in lx.CAUSE_NOUNS:
+            continue
+        of = next((o for p in noun.children if p.dep_ == "prep" and p.lower_ in ("of", "for")
+                   for o in p.children if o.dep_ == "pobj"), None)
+        if of is not None:
+            the = any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children) and not any(
+                c.dep_ in ("amod", "compound") and c.lower_ not in lx.EXCLUSIVE | {"sole", "single"} for c in noun.children)
+            return other, of, the
+    blame = next((c for c in children if c.dep_ == "xcomp" and c.lemma_.lower() == "blame"), None)
+    if blame is not None and subj is not None:
+        of = next((o for p in list(blame.children) + children if p.dep_ == "prep" and p.lower_ == "for"
+                   for o in p.children if o.dep_ == "pobj"), None)
+        if of is not None:
+            return subj, of, False
+    return None, None, False
 
 
 def _background(root, content) -> list:
@@ -827,7 +883,7 @@ def frames_of(doc, claim: Claim | None = None) -> SentenceFrames:
     else:
         according = any(c.dep_ == "prep" and c.lower_ == "according" for c in root.children)
         attributed = according or bool(claim and claim.speaker_kind in ("quoted", "reported"))
-        for clause in _clauses(root):
+        for clause in _clauses(_verb_read_as_participle(root) or root):
             frames.append(_frame(clause, "affirms", doc, sent, claim, None))
     for clause in _background(root, content):
         frames.append(_frame(clause, "affirms", doc, sent, claim, None))

@@ -52,9 +52,11 @@ POSITIVE_IMPLICATIVES = frozenset("manage remember".split())
 
 # Verbs whose subject (or agent) is the cause of their object: "a leak caused the blast", "the talks
 # were derailed by the dam".
-CAUSING = frozenset("cause trigger spark derail prompt provoke".split())
+CAUSING = frozenset("cause trigger spark derail prompt provoke force".split())
 # Prepositions and conjunctions that give a cause: "because of the rain", "due to a fault".
 CAUSE_MARKERS = frozenset("because due owing".split())
+# Nouns that name a cause: "X was the cause of Y", "the reason for the delay was ...".
+CAUSE_NOUNS = frozenset("cause reason".split())
 # Adverbs that make a cause the only one: "only because the chair fell ill".
 EXCLUSIVE = frozenset("only solely entirely purely simply just".split())
 
@@ -98,7 +100,7 @@ _SYNONYMS: tuple[str, ...] = (
     "attack strike assault",
     "build construct complete construction",
     "elect election vote",
-    "fire sack dismiss",
+    "fire sack dismiss dismissal",
     "hire recruit employ",
     "evacuate evacuation",
     "crash collide",

@@ -20,6 +20,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -201,6 +202,33 @@ _lock = threading.Lock()
 stats = {"parsed": 0, "cached": 0}
 
 
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def _undoubled_stem(word: str, suffix: str) -> str | None:
+    """The stem of "staged" or "hoping" when it is a one-syllable consonant-vowel-consonant word.
+
+    English doubles such a stem's last consonant before -ed and -ing ("stop", "stopped"), so a
+    single one means the stem lost an e ("stage", "staged"). spaCy's rule lemmatizer takes the
+    first verb it knows and gives "stag", "hop", "scrap" (read as "scrapped"), "fin"."""
+    if not word.endswith(suffix):
+        return None
+    stem = word[: -len(suffix)]
+    if (len(stem) >= 3 and stem[-1] not in "aeiouwxy" and stem[-2] in "aeiou" and stem[-3] not in "aeiou"
+            and len(_VOWEL_GROUPS.findall(stem)) == 1):
+        return stem
+    return None
+
+
+def repair_lemmas(doc: Doc) -> Doc:
+    for tok in doc:
+        if tok.tag_ in ("VBD", "VBN", "VBG"):
+            stem = _undoubled_stem(tok.lower_, "ing" if tok.tag_ == "VBG" else "ed")
+            if stem is not None and tok.lemma_.lower() == stem:
+                tok.lemma_ = stem + "e"
+    return doc
+
+
 def parse(texts: Sequence[str]) -> list[Doc]:
     """Docs for `texts`, parsing in batches only those not parsed before in this process."""
     with _lock:
@@ -211,7 +239,7 @@ def parse(texts: Sequence[str]) -> list[Doc]:
         stats["cached"] += len(texts) - len(todo)
     found: dict[str, Doc | None] = {}
     if todo:
-        docs = list(load_pipeline().pipe(todo, batch_size=BATCH_SIZE))
+        docs = [repair_lemmas(d) for d in load_pipeline().pipe(todo, batch_size=BATCH_SIZE)]
         found.update(zip(todo, docs, strict=True))
         with _lock:
             _cache.update(found)
@@ -224,7 +252,8 @@ def parse(texts: Sequence[str]) -> list[Doc]:
                 found[t] = _cache[t] if t in _cache else None
     late = [t for t, doc in found.items() if doc is None]  # evicted meanwhile by another thread
     if late:
-        found.update(zip(late, load_pipeline().pipe(late, batch_size=BATCH_SIZE), strict=True))
+        found.update(zip(late, (repair_lemmas(d) for d in load_pipeline().pipe(late, batch_size=BATCH_SIZE)),
+                         strict=True))
     return [found[t] for t in texts]
 
 

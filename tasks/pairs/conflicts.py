@@ -60,12 +60,16 @@ def _unit_only(key: str) -> bool:
     return bool(unit) and counted in (unit, "")
 
 
+# "agreed to buy Kestrel for $2.4 billion", "decided to close 40 stores": terms settled, not a forecast.
+_SETTLING = frozenset({"agree", "decide"})
+
+
 def _plan_and_outcome(a: Frame, b: Frame, sa: SentenceFrames, sb: SentenceFrames) -> bool:
     """An expected figure against a reported one ("expects to run one train in five" / "31 percent
     of trains ran"): a forecast that missed is not a contradiction. A plain future ("the line will
     cost 3.1 billion") states the figure, and still counts."""
     def forecast(f: Frame, s: SentenceFrames) -> bool:
-        return f.modality == "planned" and any(g.predicate in lx.PLANNING for g in s.frames)
+        return f.modality == "planned" and any(g.predicate in lx.PLANNING - _SETTLING for g in s.frames)
     return (forecast(a, sa) and b.factual) or (forecast(b, sb) and a.factual)
 
 
@@ -130,8 +134,12 @@ def _disjoint_names(x: set[str] | frozenset[str], y: set[str] | frozenset[str]) 
 
 def _names_differ(a: Frame, b: Frame) -> bool:
     """Each frame names things the other does not, and they share none: two different subjects
-    ("no trains ran on the Coastal Line" / "trains on the Valley Line ran")."""
-    return _disjoint_names(a.names, b.names)
+    ("no trains ran on the Coastal Line" / "trains on the Valley Line ran"). A subject shared with
+    another clause ("Arden has agreed to buy Milvale") is the frame's too."""
+    def names(f: Frame) -> frozenset[str]:
+        return f.names.union(*(arg.names for arg in (f.actor, f.theme)
+                               if arg is not None and not f.start <= arg.start < f.end))
+    return _disjoint_names(names(a), names(b))
 
 
 def neg_text(f: Frame, sa: SentenceFrames, sb: SentenceFrames) -> str:

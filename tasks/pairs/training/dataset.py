@@ -145,6 +145,7 @@ def premises(train_dir: Path, split: str, limit: int, seed: int) -> list[str]:
 
 def perturbation_rows(texts: Sequence[str], n_sentences: int, seed: int, tag: str) -> list[Row]:
     """Perturbation pairs from the news-like sentences of `texts` (about two pairs per sentence)."""
+    from factcheck.tasks.language.nlp import repair_lemmas
     from factcheck.tasks.pairs.training import perturb
 
     nlp = _pipeline()
@@ -152,6 +153,7 @@ def perturbation_rows(texts: Sequence[str], n_sentences: int, seed: int, tag: st
     seen: set[str] = set()
     docs = []
     for group, doc in enumerate(nlp.pipe(texts, batch_size=64)):
+        doc = repair_lemmas(doc)
         docs.append(doc)
         for sent in doc.sents:
             text = sent.text.strip()
