@@ -374,3 +374,20 @@ def test_calling_something_a_quality_says_it_has_it():
     f = frames("The coach called the referee biased.").frames[0]
     assert (f.predicate, f.theme.head) == ("bias", "referee")
     assert frames("The minister called the report false.").frames[0].predicate != "false"
+
+
+def test_a_participle_clause_of_result_is_a_frame_of_the_main_subject():
+    sf = frames("The storm hit the coast on Monday, killing four fishermen, officials said.")
+    f = only(sf, "kill")
+    assert f.actor.head == "storm" and [q.value for q in f.amounts] == [4.0] and f.factual
+
+
+def test_a_participle_of_saying_gives_what_was_said_and_one_of_denying_gives_nothing():
+    sf = frames("The ministry rejected the report, saying the two sides had never arranged any talks.")
+    assert "arrange" in [f.predicate for f in sf.frames] and "say" not in [f.predicate for f in sf.frames]
+    sf = frames("The ministry published the figures, denying that any talks had taken place.")
+    assert "deny" not in [f.predicate for f in sf.frames]
+
+
+def test_shot_dead_is_a_killing():
+    assert only(frames("Two guards were shot dead at the depot in Marl."), "kill").theme.head == "guard"

@@ -531,3 +531,18 @@ def test_denying_having_called_something_so_conflicts_with_calling_it_so():
 def test_a_denied_dismissal_conflicts_with_the_sacking():
     assert kinds("The club has sacked its manager, Ivo Brandt, two board members said.",
                  "The club rejected reports of Brandt's dismissal.") == ["denial"]
+
+
+def test_a_toll_in_a_participle_clause_meets_the_toll_of_the_happening():
+    assert kinds("The storm hit the coast of Vell on Monday, killing four fishermen, officials said.",
+                 "Seven fishermen were killed when the storm hit the coast of Vell on Monday.") == ["numeric"]
+
+
+def test_a_quashed_conviction_is_the_opposite_of_an_upheld_one():
+    assert kinds("The appeals court upheld the conviction of Ivo Brandt on Tuesday.",
+                 "The appeals court quashed the conviction of Ivo Brandt on Tuesday.") == ["status"]
+
+
+def test_a_mention_inside_another_denial_is_no_report_of_the_happening():
+    assert kinds("The ministry dismissed the report, saying the two governments had never arranged any talks.",
+                 "The ministry said the two governments had held no negotiations this year.") == []

@@ -522,7 +522,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     dobj = next((c for c in children if c.dep_ in ("dobj", "attr", "oprd")), None)
     agent = next((c for c in children if c.dep_ == "agent"), None)
     expl = any(c.dep_ == "expl" for c in children)
-    if subj is None and subjpass is None and head.dep_ in ("xcomp", "conj") and head.head.i != head.i:
+    if subj is None and subjpass is None and head.head.i != head.i and (
+            head.dep_ in ("xcomp", "conj") or _result_participle(head)):
         subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
     if subj is None and subjpass is None:  # "production remains suspended": the parser may hang the
         # subject on the auxiliary
@@ -556,7 +557,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             lemma = comp.lemma_.lower()
             predicate, pred_tok = lemma, comp
             theme_tok, subj = subj if theme_tok is None else theme_tok, None  # what stays closed is a theme
-    elif lemma in _STATE_FINDING:
+    elif lemma in _STATE_FINDING or any(c.dep_ in ("oprd", "acomp") and c.lower_ == "dead" for c in children):
+        # ("was shot dead", "stabbed dead": the death is the news, as in "was found dead")
         # "was found dead", "rescuers found the climbers alive", "was declared dead": the state
         # found is the proposition, of whom it was found
         comp = next((c for c in children if c.dep_ in ("oprd", "ccomp", "acomp") and (
@@ -816,10 +818,25 @@ def _background(root, content) -> list:
         if verb is None or verb.pos_ not in ("VERB", "AUX"):
             continue
         for c in verb.children:
-            if c.dep_ == "advcl" and c.pos_ in ("VERB", "AUX") and any(
-                    m.dep_ == "mark" and m.lower_ in _FACT_MARKERS for m in c.children):
+            if c.dep_ != "advcl" or c.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(m.dep_ == "mark" and m.lower_ in _FACT_MARKERS for m in c.children):
                 out.append(c)
+            elif _result_participle(c):
+                lemma = c.lemma_.lower()
+                if lemma in lx.REPORTING:  # "..., saying the talks had never been arranged": what was said
+                    said = _complement(c)
+                    out.extend(_clauses(said) if said is not None else ())
+                elif lemma not in lx.DENYING:
+                    out.append(c)
     return out
+
+
+def _result_participle(verb) -> bool:
+    """"The quake struck at dawn, killing 12 people": a participle clause without a subject or a
+    subordinator says what the main clause's subject did next, and is given as a fact."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VBG" and not any(
+        c.dep_ in ("mark", "nsubj", "nsubjpass", "aux") for c in verb.children)
 
 
 def _complement(verb):

@@ -109,6 +109,7 @@ _SYNONYMS: tuple[str, ...] = (
     "decide decision",
     "operate run",
     "appoint name appointment",
+    "overturn quash strike_down",
 )
 # Pairs of classes or lemmas that cannot both hold of the same thing at the same time.
 _OPPOSITES: tuple[tuple[str, str], ...] = (

@@ -778,6 +778,8 @@ def mentioned_denial(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float 
             g = min(holder, key=lambda g: g.end - g.start)
             if not g.factual or g.previous or f.previous:
                 continue  # the other side must state it as a fact, not as a plan, wish or condition
+            if g.asserted_polarity == "negative" and g.theme is not None and g.theme.start <= where[0] < g.theme.end:
+                continue  # "had never arranged any talks": the other side denies it too
             if f.light is None and f.theme is not None and f.theme.head and pos_side.span_of(f.theme.head) is None:
                 continue  # "did not discuss confidential matters" denies discussing those, not a meeting
             if _names_differ(f, g) or (f.light is None and _owners_differ(f, g)):
