@@ -391,3 +391,9 @@ def test_a_participle_of_saying_gives_what_was_said_and_one_of_denying_gives_not
 
 def test_shot_dead_is_a_killing():
     assert only(frames("Two guards were shot dead at the depot in Marl."), "kill").theme.head == "guard"
+
+
+def test_a_place_in_a_chain_of_places_and_a_participle_clause_happening_there():
+    sf = frames("A gunman opened fire inside a bakery in the northern district of Orrin, wounding three customers.")
+    assert [p.text for p in only(sf, "open").places] == ["Orrin"]
+    assert [p.text for p in only(sf, "injure").places] == ["Orrin"]

@@ -546,3 +546,26 @@ def test_a_quashed_conviction_is_the_opposite_of_an_upheld_one():
 def test_a_mention_inside_another_denial_is_no_report_of_the_happening():
     assert kinds("The ministry dismissed the report, saying the two governments had never arranged any talks.",
                  "The ministry said the two governments had held no negotiations this year.") == []
+
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def test_two_final_scores_of_one_match_conflict():
+    assert kinds("Harlow Rovers beat Dunmore City 3-1 at home on Saturday, with two late goals.",
+                 "Two late goals condemned Dunmore City to a 2-1 defeat at Harlow Rovers on Saturday.") == ["numeric"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Harlow Rovers beat Dunmore City 3-1 at home on Saturday.", "Dunmore City lost 1-3 to Harlow Rovers on Saturday."),
+        ("Harlow Rovers beat Dunmore City 3-1 at home on Saturday.",
+         "Harlow Rovers, 1-0 up at the break, beat Dunmore City 3-1 on Saturday."),
+        ("Harlow Rovers beat Dunmore City 3-1 at home on Saturday.", "Harlow Rovers lost 2-0 to Elm Park on Saturday."),
+        ("Harlow Rovers beat Dunmore City 3-1 at home on Saturday.",
+         "Harlow Rovers beat Dunmore City 2-0 in the cup on Wednesday."),
+    ],
+)
+def test_one_score_told_twice_or_scores_of_two_matches_do_not_conflict(a, b):
+    assert "numeric" not in kinds(a, b)

@@ -13,6 +13,7 @@ numbers and dates are already normalised and resolved against the publication ti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -152,6 +153,26 @@ class SentenceFrames:
 
     def span_of(self, lemma_class: str) -> tuple[int, int] | None:
         return next(((a, b) for c, a, b in self.words if c == lemma_class), None)
+
+
+_SCORE = re.compile(r"(?<![\d.,:/–-])(\d{1,2}) ?[-–] ?(\d{1,2})(?![\d.,:/%–-])")
+
+
+def scores_in(text: str, words: tuple[tuple[str, int, int], ...]) -> dict[tuple[int, int], tuple[int, int]]:
+    """The scores of a sentence ("3-1", "2–2") next to a word of result ("beat", "a 2-1 defeat"),
+    as (higher, lower) with where each stands; "aged 20-30" or "5-10 percent" are no scores.
+    `words` are the sentence's (lemma class, start, end), as in `SentenceFrames.words`."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for m in _SCORE.finditer(text):
+        if any(c in lx.RESULTS for c, a, b in words if b >= m.start() - 45 and a <= m.end() + 25):
+            x, y = int(m.group(1)), int(m.group(2))
+            out.setdefault((max(x, y), min(x, y)), (m.start(), m.end()))
+    return out
+
+
+def _word_classes(doc) -> tuple[tuple[str, int, int], ...]:
+    return tuple((lx.predicate_class(t.lemma_.lower()), t.idx, t.idx + len(t.text)) for t in doc
+                 if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ"))
 
 
 def _content_lemmas(tokens) -> frozenset[str]:
@@ -425,6 +446,10 @@ def _quantity_head(doc, start: int, end: int) -> str | None:
 _BOUNDARY_PREPS = frozenset("until till by from to since before after through ahead".split())
 
 
+# A place may sit in a chain of places: "inside a shop in the eastern suburb of Halby".
+_PLACE_HOPS = 7
+
+
 def _attached(doc, start: int, end: int, head, boundaries: bool = True, hops: int = 3) -> bool:
     """Is the span a modifier of the predicate itself ("signed on Monday", "held in Paris"), rather
     of one of its nouns ("ahead of the 2020 election", "a memo dated Feb. 8")? With
@@ -620,31 +645,19 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     # Double negatives cancel only in rare constructions; one negation marker is the usual case.
     start, end = _subtree_span(head)
     toks = [t for t in head.subtree if not (exclude and exclude[0] <= t.idx < exclude[1])]
-    places = tuple(
-        _arg(e.root, doc) for e in doc.ents
-        if e.label_ in _PLACE_LABELS and start <= e.start_char < end
-        and not (exclude and exclude[0] <= e.start_char < exclude[1])
-        and (e.root.dep_ == "pobj" and e.root.head.lower_ in _PLACE_PREPS or e.root.dep_ == "npadvmod")
-    ) + tuple(  # a proper noun after "in" or "at" that the entity recogniser missed
-        _arg(t, doc) for t in head.subtree
-        if t.pos_ == "PROPN" and t.dep_ == "pobj" and _misread_place(t)
-        and t.head.head.pos_ in ("VERB", "NOUN")
-    ) + tuple(  # "in the northern province of Kalai", "near the village of Keshet"
-        _arg(t, doc) for t in head.subtree
-        if t.pos_ == "PROPN" and t.ent_type_ not in ("PERSON", "NORP") and t.dep_ == "pobj"
-        and t.head.lower_ == "of" and t.head.head.dep_ == "pobj" and t.head.head.lemma_.lower() in lx.PLACE_NOUNS
-        and t.head.head.head.lower_ in _PLACE_PREPS
-    )
+    places = _candidate_places(head, doc, start, end, exclude)
     amounts: tuple[Amount, ...] = ()
     times: tuple[When, ...] = ()
     reported_place = False
     if claim is not None:
+        # the goals of a score ("beat Town 3-1") are no count of anything
+        in_score = list(scores_in(doc.text, _word_classes(doc)).values()) if _SCORE.search(doc.text) else []
         amounts = tuple(
             Amount(q.value, q.text, q.start, q.end, q.unit,
                    _quantity_head(doc, q.start, q.end) or (lx.predicate_class(q.counted) if q.counted else None),
                    q.approx, q.upper)
             for q in claim.numbers if start <= q.start < end and not (exclude and exclude[0] <= q.start < exclude[1])
-            and not _in_attribution(doc, q.start, q.end)
+            and not _in_attribution(doc, q.start, q.end) and not any(a <= q.start < b for a, b in in_score)
         )
         times = tuple(
             When(d.text, d.start, d.end, d.value, d.granularity,
@@ -653,8 +666,12 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             for d in claim.dates if start <= d.start < end and not (exclude and exclude[0] <= d.start < exclude[1])
         )
         theme_head = theme_tok if theme_tok is not None and theme_tok.pos_ in ("NOUN", "PROPN") else None
-        places = tuple(p for p in places if _attached(doc, p.start, p.end, head, hops=5)
+        places = tuple(p for p in places if _attached(doc, p.start, p.end, head, hops=_PLACE_HOPS)
                        or (theme_head is not None and _attached(doc, p.start, p.end, theme_head)))
+        if not places and _result_participle(head):  # "opened fire in a shop in Halby, killing two"
+            main = head.head
+            places = tuple(p for p in _candidate_places(main, doc, *_subtree_span(main), exclude)
+                           if not start <= p.start < end and _attached(doc, p.start, p.end, main, hops=_PLACE_HOPS))
         if not places:
             places = _reported_from(head, doc)
             reported_place = bool(places)
@@ -693,6 +710,25 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         cause=cause,
         sole_cause=sole_cause,
         cause_of=(cause_of or lx.predicate_class(predicate)) if cause is not None else None,
+    )
+
+
+def _candidate_places(head, doc, start: int, end: int, exclude: tuple[int, int] | None) -> tuple[Arg, ...]:
+    """Names of places in the clause of `head` (the caller keeps those attached to the predicate)."""
+    return tuple(
+        _arg(e.root, doc) for e in doc.ents
+        if e.label_ in _PLACE_LABELS and start <= e.start_char < end
+        and not (exclude and exclude[0] <= e.start_char < exclude[1])
+        and (e.root.dep_ == "pobj" and e.root.head.lower_ in _PLACE_PREPS or e.root.dep_ == "npadvmod")
+    ) + tuple(  # a proper noun after "in" or "at" that the entity recogniser missed
+        _arg(t, doc) for t in head.subtree
+        if t.pos_ == "PROPN" and t.dep_ == "pobj" and _misread_place(t)
+        and t.head.head.pos_ in ("VERB", "NOUN")
+    ) + tuple(  # "in the northern province of Kalai", "near the village of Keshet"
+        _arg(t, doc) for t in head.subtree
+        if t.pos_ == "PROPN" and t.ent_type_ not in ("PERSON", "NORP") and t.dep_ == "pobj"
+        and t.head.lower_ == "of" and t.head.head.dep_ == "pobj" and t.head.head.lemma_.lower() in lx.PLACE_NOUNS
+        and t.head.head.head.lower_ in _PLACE_PREPS
     )
 
 
@@ -921,8 +957,7 @@ def frames_of(doc, claim: Claim | None = None) -> SentenceFrames:
         lemmas=_content_lemmas(doc),
         names=_names(list(doc), doc),
         negations=negations,
-        words=tuple((lx.predicate_class(t.lemma_.lower()), t.idx, t.idx + len(t.text)) for t in doc
-                    if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ")),
+        words=_word_classes(doc),
         times=tuple(When(d.text, d.start, d.end, d.value, d.granularity, False) for d in claim.dates) if claim else (),
     )
 

@@ -229,6 +229,10 @@ PERSON_NOUNS = frozenset(
 VERB_ONLY = frozenset("sign open close start end fire land arrive release free".split())
 HAPPENING_NOUNS = frozenset(HAPPENINGS - {predicate_class(w) for w in VERB_ONLY})
 
+# Words that report the result of a match or a contest, next to its score ("beat Rovers 3-1", "a
+# 2-1 defeat", "drew 1-1").
+RESULTS = frozenset(predicate_class(w) for w in "win lose beat draw thrash".split())
+
 # Kinds of place that name the place after "of" ("the province of Kalai", "the town of Elmsford").
 PLACE_NOUNS = frozenset(
     "city town village province region state county district port capital island country area suburb"

@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from factcheck.tasks.language import lexicon as lx
-from factcheck.tasks.language.frames import Amount, Arg, Frame, SentenceFrames, When
+from factcheck.tasks.language.frames import scores_in, Amount, Arg, Frame, SentenceFrames, When
 from factcheck.tasks.language.places import same_area
 from factcheck.tasks.models import Evidence, Reason
 from factcheck.tasks.pairs.align import Alignment, arg_match, relation_keys
@@ -692,6 +692,39 @@ def _sentence_times_differ(sa: SentenceFrames, sb: SentenceFrames) -> bool:
     return any(_comparable(x, y) and _dates_differ(x, y) for x in ta for y in tb)
 
 
+def _scores(s: SentenceFrames) -> dict[tuple[int, int], tuple[int, int]]:
+    return scores_in(s.text, s.words)
+
+
+def _all_names(s: SentenceFrames) -> set[str]:
+    """The sentence's names and its arguments' (the recogniser misses many a club or a firm)."""
+    return set(s.names).union(*(arg.names for f in s.frames for arg in (f.actor, f.theme) if arg is not None))
+
+
+def _two_named_in_both(sa: SentenceFrames, sb: SentenceFrames) -> bool:
+    """Two different things named on both sides ("Harlow Rovers" and "Dunmore City")."""
+    na, nb = _all_names(sa), _all_names(sb)
+    shared = {w for n in na for w in n.split()} & {w for n in nb for w in n.split()}
+    def covered(names: set[str]) -> int:
+        hit = {n for n in names if set(n.split()) & shared}
+        return sum(1 for n in hit if not any(n != m and n in m for m in hit))  # "harlow" in "harlow rovers"
+    return covered(na) >= 2 and covered(nb) >= 2
+
+
+def score(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
+    """One match between the same two sides, with two final scores: "United beat Town 3-1" / "a
+    late goal condemned Town to a 2-1 defeat at United". Both sides of the match must be named on
+    both sides, and no score may agree (a half-time score is a second score of the same match)."""
+    xs, ys = _scores(sa), _scores(sb)
+    if not xs or not ys or set(xs) & set(ys) or not _two_named_in_both(sa, sb):
+        return None
+    if _sentence_times_differ(sa, sb):
+        return None
+    (kx, (a0, a1)), (ky, (b0, b1)) = next(iter(xs.items())), next(iter(ys.items()))
+    return Reason("numeric", f"{sa.text[a0:a1]} vs {sb.text[b0:b1]}", 0.7, _ev(sa.text, a0, a1), _ev(sb.text, b0, b1),
+                  topic="score:" + "|".join(sorted((f"{kx[0]}-{kx[1]}", f"{ky[0]}-{ky[1]}"))))
+
+
 def figures_differ(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     """Two sentences that say the same thing with different figures ("turnout reached 68 percent"
     / "the commission put turnout at 54 percent"): most of the shorter one's words are in the other,
@@ -939,7 +972,7 @@ def find_conflicts(al: Alignment, sa: SentenceFrames, sb: SentenceFrames,
         if extra is not None:
             found.append(extra)
     if not found and same_occasion:
-        extra = cause(sa, sb, hours) or period_end(sa, sb, hours) or period_end(sb, sa, hours)
+        extra = cause(sa, sb, hours) or period_end(sa, sb, hours) or period_end(sb, sa, hours) or score(sa, sb, hours)
         if extra is not None:
             found.append(extra)
     if not any(r.detector == "denial" for r in found) and al.actor >= 0 and al.theme >= 0:
