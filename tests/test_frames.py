@@ -397,3 +397,21 @@ def test_a_place_in_a_chain_of_places_and_a_participle_clause_happening_there():
     sf = frames("A gunman opened fire inside a bakery in the northern district of Orrin, wounding three customers.")
     assert [p.text for p in only(sf, "open").places] == ["Orrin"]
     assert [p.text for p in only(sf, "injure").places] == ["Orrin"]
+
+
+@pytest.mark.parametrize(
+    "text, predicate, modality",
+    [
+        ("The company said the depot would close in June.", "close", "planned"),
+        ("The company said the depot would have closed without the loan.", "close", "possible"),
+        ("The company said the depot would close if orders fell.", "close", "possible"),
+        ("Without the loan, the depot would close.", "close", "possible"),
+    ],
+)
+def test_would_after_a_past_verb_of_saying_is_the_reported_will(text, predicate, modality):
+    assert only(frames(text), predicate).modality == modality
+
+
+def test_a_town_tagged_as_an_organisation_after_a_happening_is_a_place():
+    assert [p.text for p in only(frames("The suspect was detained in Marseille on Tuesday."), "arrest").places] == ["Marseille"]
+    assert only(frames("The fund invested in Orvane Capital last year."), "invest").places == ()

@@ -226,10 +226,16 @@ _STATE_FINDING = frozenset("find declare pronounce confirm call".split())
 
 def _misread_place(tok) -> bool:
     """A proper name after "in" or "at" that the recogniser missed or misread: nothing happens "in"
-    a person, so "killed in Selby" with Selby tagged PERSON is a place too."""
+    a person, so "killed in Selby" with Selby tagged PERSON is a place too, and so is a town
+    tagged as an organisation after a happening."""
     prep = tok.head.lower_
+    verb = tok.head.head
+    if prep == "in" and tok.ent_type_ == "ORG" and verb.pos_ == "VERB" and not any(c.dep_ == "det" for c in tok.children):
+        # "was arrested in Marseille" with Marseille tagged ORG: a happening takes place somewhere;
+        # "invested in Orvane" is no happening, and "in the Senate" is an institution
+        return lx.predicate_class(verb.lemma_.lower()) in lx.HAPPENINGS
     return prep in ("in", "at") and (tok.ent_type_ in _MISREAD_PLACE or prep == "in" and tok.ent_type_ == "PERSON"
-                                     and tok.head.head.pos_ == "VERB")
+                                     and verb.pos_ == "VERB")
 
 
 def _bare_name(tok) -> bool:
@@ -305,6 +311,18 @@ def _finite(verb) -> bool:
         lx.POSSIBLE_MODALS | lx.OBLIGATION_MODALS for c in verb.children)
 
 
+def _reported_future(verb) -> bool:
+    """"The company said the plant would close": after a past verb of saying, "would" is the
+    reported "will" (a plan), not a possibility; "would have closed" and "would close if ..."
+    stay what they are."""
+    parent = verb.head
+    return (verb.dep_ == "ccomp" and parent.i != verb.i and parent.tag_ == "VBD"
+            and parent.lemma_.lower() in lx.REPORTING | lx.PLANNING
+            and not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+            and not any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                                  for m in c.children) for c in verb.children))
+
+
 def _modality(head, sent) -> Modality:
     """How firmly the proposition headed by `head` is put."""
     text = sent.text.rstrip()
@@ -320,6 +338,8 @@ def _modality(head, sent) -> Modality:
             if c.dep_ == "mark" and lemma in ("if", "unless"):
                 return "conditional"
             if c.dep_ == "aux":
+                if lemma == "would" and _reported_future(node):
+                    return "planned"
                 if lemma in lx.POSSIBLE_MODALS:
                     return "possible"
                 if lemma in lx.OBLIGATION_MODALS:
