@@ -37,7 +37,7 @@ from factcheck.tasks.pairs import conflicts
 from factcheck.tasks.pairs.features import best_assessment, claims_of, pair_features, slot_conflicts
 from factcheck.tasks.pairs.scorer import default_scorer
 
-FRAMES_VERSION = "frames-4"  # bump when the frames or the conflict checks change what is found
+FRAMES_VERSION = "frames-5"  # bump when the frames or the conflict checks change what is found
 DEFAULT_THRESHOLD = 0.5
 # Candidate filter: shared index weight needed. A name or a happening class counts 2, a content
 # lemma 1, and either counts half when it occurs in more than 30% of the event's claims (the

@@ -47,7 +47,7 @@ def one(text: str, published: datetime | None = MON) -> Claim:
 def test_detector_version_names_the_frames_and_the_scorer_model():
     from factcheck.tasks.pairs.scorer import default_scorer
 
-    assert DETECTOR_VERSION == f"frames-4+{default_scorer().version}"
+    assert DETECTOR_VERSION == f"frames-5+{default_scorer().version}"
 
 
 def test_denial_of_talks_scores_high_even_with_few_shared_words():

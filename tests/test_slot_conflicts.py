@@ -569,3 +569,26 @@ def test_two_final_scores_of_one_match_conflict():
 )
 def test_one_score_told_twice_or_scores_of_two_matches_do_not_conflict(a, b):
     assert "numeric" not in kinds(a, b)
+
+
+# --- periods and states that last until a time --------------------------------------------------
+
+
+def test_figures_of_two_reporting_periods_do_not_conflict():
+    assert kinds("Arden Foods reported a net loss of 12 million euros for the first half.",
+                 "Arden Foods made a profit of 8 million euros for the full year.") == []
+
+
+def test_figures_of_one_reporting_period_still_conflict():
+    assert kinds("Arden Foods reported a net profit of 12 million euros for the third quarter.",
+                 "Arden Foods made a profit of 8 million euros in the third quarter.") == ["numeric"]
+
+
+def test_a_state_that_lasts_until_the_opposite_happens_is_no_conflict():
+    assert kinds("The depot will close next year, the owners said.",
+                 "The owners said the depot would remain open until next year.") == []
+
+
+def test_an_opposite_before_the_state_ends_conflicts():
+    assert kinds("The bridge will reopen to traffic on Friday, the council said.",
+                 "The council said the bridge would stay closed until at least next month.") == ["status"]

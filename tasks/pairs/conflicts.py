@@ -256,7 +256,7 @@ def numeric(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: 
         return None  # figures in a draft or a plan ("would have freed 31") are still that plan's figures
     if _plan_and_outcome(al.a, al.b, sa, sb):
         return None
-    if not _same_time(al.a, al.b):
+    if not _same_time(al.a, al.b) or _periods_differ(sa, sb):
         return None
     b_counts = [(q, _count_key(q, al.b)) for q in al.b.amounts if _a_count(q, sb.text)]
     agree = _agree([(q, al.a) for q in al.a.amounts], [(q, al.b) for q in al.b.amounts])
@@ -586,6 +586,22 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
                   topic=f"{a.predicate}:polarity")
 
 
+def _lasts_until(state: Frame, other: Frame) -> bool:
+    """"will remain open until next year" / "will close next year": a state that lasts until a
+    time ends with the opposite happening then or later. Only an opposite dated before that end
+    ("will reopen on Friday" / "stays closed until next month") contradicts it."""
+    ends = [w for w in state.times if w.bound == "end"]
+    if not ends or state.verbal or state.predicate in lx.CALLING_OFF:
+        return False  # a state ("open", "closed"), not a happening put off "until May"
+    for x in other.times:
+        for e in ends:
+            if x.value and e.value and x.value < e.value and (not _comparable(x, e) or _dates_differ(x, e)):
+                return False  # before the end: the state and its opposite overlap
+            if (x.value is None or e.value is None) and x.text.lower() != e.text.lower():
+                return False  # days that cannot be placed: they may overlap
+    return True
+
+
 def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
     """Opposite outcomes of one happening: held vs cancelled, rose vs fell, landed vs crashed."""
     a, b = al.a, al.b
@@ -610,6 +626,8 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
         return None  # opposite outcomes of what may be two different things (profit rose, revenue fell)
     if _sentence_times_differ(sa, sb):
         return None  # closed on Friday, reopened on Saturday
+    if _lasts_until(a, b) or _lasts_until(b, a):
+        return None
     strength = 0.6 + 0.3 * min(1.0, al.overlap * 2)
     return Reason("status", f"{a.pred_text} vs {b.pred_text}", round(strength, 3),
                   _ev(sa.text, a.pred_start, a.pred_end), _ev(sb.text, b.pred_start, b.pred_end),
@@ -689,7 +707,30 @@ def _a_count(q: Amount, text: str) -> bool:
 
 def _sentence_times_differ(sa: SentenceFrames, sb: SentenceFrames) -> bool:
     ta, tb = sa.times, sb.times
-    return any(_comparable(x, y) and _dates_differ(x, y) for x in ta for y in tb)
+    return any(_comparable(x, y) and _dates_differ(x, y) for x in ta for y in tb) or _periods_differ(sa, sb)
+
+
+_ORDINAL = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
+_PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|half)\b|\b(q[1-4]|h[12])\b"
+                     r"|\b(full|whole)[- ]year\b|\b(three|six|nine|twelve|3|6|9|12)[- ]months?\b")
+
+
+def _periods(text: str) -> frozenset[str]:
+    """The reporting periods a sentence names: "first half", "Q3", "full year", "nine months"."""
+    out = set()
+    for m in _PERIOD.finditer(text.lower()):
+        if m.group(1):
+            out.add(f"{_ORDINAL.get(m.group(1), m.group(1))} {m.group(2)}")
+        else:
+            out.add(m.group(3) or ("full year" if m.group(4) else f"{m.group(5)} months"))
+    return frozenset(out)
+
+
+def _periods_differ(sa: SentenceFrames, sb: SentenceFrames) -> bool:
+    """Figures of two reporting periods ("a loss for the first half" / "a profit for the full
+    year") are two facts."""
+    pa, pb = _periods(sa.text), _periods(sb.text)
+    return bool(pa and pb and not pa & pb)
 
 
 def _scores(s: SentenceFrames) -> dict[tuple[int, int], tuple[int, int]]:
