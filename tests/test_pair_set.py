@@ -22,10 +22,10 @@ PAIRS_FILE = Path(__file__).parent / "data" / "contradiction_pairs.jsonl"
 LABELS = {"contradiction", "compatible"}
 TYPES = {"numeric", "date", "location", "denial", "status", "polarity", "attribution", "identity", "other"}
 # Floors a little under what the detector measures (precision 0.92, recall 0.49 when the set was
-# written; 0.96 and 0.70 with frames-4): a regression guard, not a target. The set was also read
+# written; 0.96 and 0.70 with frames-4, 0.96 and 0.73 with frames-5): a regression guard, not a target. The set was also read
 # while the frame rules were written, so it is a development set now; the closing note says so.
 PRECISION_FLOOR = 0.90
-RECALL_FLOOR = 0.62
+RECALL_FLOOR = 0.66
 
 
 def load_pairs() -> list[dict]:
