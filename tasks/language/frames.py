@@ -603,9 +603,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
             predicate, pred_tok = lemma, comp
             theme_tok, subj = subj if theme_tok is None else theme_tok, None  # what stays closed is a theme
     elif lemma in _STATE_FINDING or any(c.dep_ in ("oprd", "acomp") and c.lower_ == "dead" for c in children):
-        # ("was shot dead", "stabbed dead": the death is the news, as in "was found dead")
-        # "was found dead", "rescuers found the climbers alive", "was declared dead": the state
-        # found is the proposition, of whom it was found
+        # "was found dead", "rescuers found the climbers alive", "was declared dead", "was shot
+        # dead": the state found (or brought about) is the proposition, of whom it was found
         comp = next((c for c in children if c.dep_ in ("oprd", "ccomp", "acomp") and (
             c.pos_ == "ADJ" or lemma == "call" and c.tag_ in ("VBN", "VBD"))  # "called the referee biased"
             and c.lemma_.lower() not in lx.FALSITY), None)
