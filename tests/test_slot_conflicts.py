@@ -592,3 +592,29 @@ def test_a_state_that_lasts_until_the_opposite_happens_is_no_conflict():
 def test_an_opposite_before_the_state_ends_conflicts():
     assert kinds("The bridge will reopen to traffic on Friday, the council said.",
                  "The council said the bridge would stay closed until at least next month.") == ["status"]
+
+
+# --- sides taken by a decision ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The Arlen council approved the new stadium on Tuesday.", "The Arlen council voted against the new stadium on Tuesday."),
+        ("The Arlen council rejected the new stadium on Tuesday.", "The Arlen council voted for the new stadium on Tuesday."),
+    ],
+)
+def test_approving_a_thing_and_voting_against_it_conflict(a, b):
+    assert kinds(a, b) == ["status"]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The Arlen council approved the new stadium on Tuesday.", "The Arlen council voted against the budget on Tuesday."),
+        ("The Arlen council approved the new stadium on Tuesday.", "Councillor Ines Dufay voted against the new stadium on Tuesday."),
+        ("The Arlen council paid for the new stadium.", "The Arlen council voted against the new stadium."),
+    ],
+)
+def test_sides_on_two_things_by_two_actors_or_without_a_decision_do_not_conflict(a, b):
+    assert kinds(a, b) == []

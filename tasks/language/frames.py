@@ -722,7 +722,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                     if c.dep_ == "prep" and c.lower_ in ("for", "against")
                     for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"))
         + tuple(("for", lx.predicate_class(c.lemma_.lower())) for c in children  # "voted to keep the rate"
-                if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING),
+                if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING)
+        + _side_decided(lemma, theme_tok),
         reported_place=reported_place,
         ongoing=ongoing,
         role=_role(head) if lx.predicate_class(lemma) in lx.ROLE_GIVING else None,
@@ -730,6 +731,15 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         sole_cause=sole_cause,
         cause_of=(cause_of or lx.predicate_class(predicate)) if cause is not None else None,
     )
+
+
+def _side_decided(lemma: str, theme_tok) -> tuple[tuple[str, str], ...]:
+    """Approving a thing takes its side, rejecting it the other: "the council approved the stadium"
+    meets "the council voted against the stadium"."""
+    kind = lx.predicate_class(lemma)
+    if theme_tok is None or theme_tok.pos_ not in ("NOUN", "PROPN") or kind not in lx.SIDE_OF_DECISION:
+        return ()
+    return ((lx.SIDE_OF_DECISION[kind], lx.predicate_class(theme_tok.lemma_.lower())),)
 
 
 def _candidate_places(head, doc, start: int, end: int, exclude: tuple[int, int] | None) -> tuple[Arg, ...]:

@@ -60,6 +60,11 @@ CAUSE_NOUNS = frozenset("cause reason".split())
 # Adverbs that make a cause the only one: "only because the chair fell ill".
 EXCLUSIVE = frozenset("only solely entirely purely simply just".split())
 
+# The side a decision takes on its object ("approved the stadium": for it), and the predicates
+# that take sides at all (a vote, a ruling, a decision, an approval or a rejection).
+SIDE_OF_DECISION = {"approve": "for", "reject": "against"}
+DECIDING = frozenset({*SIDE_OF_DECISION, "elect", "rule", "decide"})
+
 # Verbs that put one person in a post ("appointed X as chief executive", "was elected mayor").
 ROLE_GIVING = frozenset("appoint elect".split())
 

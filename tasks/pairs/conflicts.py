@@ -903,9 +903,11 @@ def called_off_happened(sa: SentenceFrames, sb: SentenceFrames, hours_apart: flo
 
 
 def sides(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> Reason | None:
-    """The same actor for a thing and against it: "voted for the bill" / "voted against the bill"."""
+    """The same actor for a thing and against it: "voted for the bill" / "voted against the bill",
+    "approved the stadium" / "voted against the stadium"."""
     a, b = al.a, al.b
-    if al.relation != "same" or al.actor != 1 or not (a.factual and b.factual):
+    deciding = a.predicate in lx.DECIDING and b.predicate in lx.DECIDING
+    if not (al.relation == "same" or deciding) or al.actor != 1 or not (a.factual and b.factual):
         return None
     if a.asserted_polarity != b.asserted_polarity or _names_differ(a, b) or _arguments_named_apart(a, b) \
             or _sentence_times_differ(sa, sb):
