@@ -415,3 +415,13 @@ def test_would_after_a_past_verb_of_saying_is_the_reported_will(text, predicate,
 def test_a_town_tagged_as_an_organisation_after_a_happening_is_a_place():
     assert [p.text for p in only(frames("The suspect was detained in Marseille on Tuesday."), "arrest").places] == ["Marseille"]
     assert only(frames("The fund invested in Orvane Capital last year."), "invest").places == ()
+
+
+def test_yet_to_happen_has_not_happened_so_far():
+    f = only(frames("Regulators have yet to approve the vaccine, the agency said."), "approve")
+    assert f.polarity == "negative" and f.ongoing
+
+
+def test_what_a_relative_clause_refused_is_a_negative_frame_of_the_noun_it_describes():
+    f = only(frames("The minister, who has refused to resign, attended the cabinet meeting."), "resign")
+    assert f.polarity == "negative" and f.actor.head == "minister"

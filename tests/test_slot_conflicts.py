@@ -618,3 +618,29 @@ def test_approving_a_thing_and_voting_against_it_conflict(a, b):
 )
 def test_sides_on_two_things_by_two_actors_or_without_a_decision_do_not_conflict(a, b):
     assert kinds(a, b) == []
+
+
+# --- states as of the day they were reported ----------------------------------------------------
+
+
+def test_a_state_said_to_go_on_conflicts_with_its_opposite_before_it_was_said():
+    assert kinds("The Dorne museum reopened to visitors on Saturday after a two-year renovation.",
+                 "The Dorne museum remains closed to visitors, a spokesman said on Sunday.") == ["status"]
+    assert kinds("The Kessa vaccine was approved by regulators in March.",
+                 "Regulators have yet to approve the Kessa vaccine, the agency said in June.") == ["negation"]
+
+
+def test_a_state_said_to_go_on_does_not_conflict_with_its_opposite_later():
+    assert kinds("The Dorne museum will reopen to visitors on Friday.",
+                 "The Dorne museum remains closed to visitors, a spokesman said on Sunday.") == []
+
+
+def test_refusing_to_resign_conflicts_with_resigning():
+    assert kinds("The transport minister resigned on Tuesday.",
+                 "The transport minister, who has refused to resign, attended Wednesday's cabinet meeting.") in (
+        ["negation"], ["denial"])
+
+
+def test_found_guilty_is_the_opposite_of_acquitted():
+    assert kinds("The court acquitted Lena Hart of all charges on Friday.",
+                 "Lena Hart was found guilty of fraud on Friday.") == ["status"]

@@ -286,6 +286,13 @@ def _verb_read_as_participle(root):
     return verb
 
 
+def _not_yet(head) -> bool:
+    """"Regulators have yet to approve it", "is yet to decide": it has not happened so far."""
+    parent = head.head
+    return head.dep_ == "xcomp" and parent.i != head.i and parent.lemma_.lower() in ("have", "be") and any(
+        c.dep_ == "advmod" and c.lower_ == "yet" for c in parent.children)
+
+
 def _implied_negative(head) -> bool:
     """The clause is the complement of an implicative verb that says it did not happen: "refused
     to sign", "failed to reach", "did not manage to persuade"."""
@@ -297,6 +304,8 @@ def _implied_negative(head) -> bool:
     if head.dep_ != "xcomp":
         return False
     lemma = parent.lemma_.lower()
+    if _not_yet(head):
+        return not _negated(parent)
     if lemma in lx.NEGATIVE_IMPLICATIVES:
         return not _negated(parent)
     if lemma in lx.POSITIVE_IMPLICATIVES:
@@ -570,6 +579,8 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
     if subj is None and subjpass is None and head.head.i != head.i and (
             head.dep_ in ("xcomp", "conj") or _result_participle(head)):
         subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
+            subj = head.head.head  # "the minister, who has refused to resign": the minister
     if subj is None and subjpass is None:  # "production remains suspended": the parser may hang the
         # subject on the auxiliary
         subj = next((g for c in children if c.dep_ in ("aux", "auxpass") for g in c.children
@@ -591,9 +602,11 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         actor_tok = next((c for c in agent.children if c.dep_ == "pobj"), None)
     theme_tok = subjpass or dobj
     predicate, pred_tok, light = lemma, head, None
+    # "remains suspended" now ("remained suspended last year" is another time); "has yet to
+    # approve": not approved, now
     ongoing = (lemma in ("remain", "stay") and head.tag_ in ("VBZ", "VBP")) or any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in ("remain", "remains", "stay", "stays")
-        for c in children)  # "remains suspended" now; "remained suspended last year" is another time
+        for c in children) or _not_yet(head)
     if lemma in ("be", "remain", "stay", "keep", "become") and dobj is None:
         comp = next((c for c in children if (c.dep_ == "acomp" or c.dep_ in ("advcl", "oprd", "xcomp") and c.i == head.i + 1
                                              and c.tag_ in ("VBN", "JJ"))  # "stayed shut", "remained closed"
@@ -775,8 +788,11 @@ def _clauses(head) -> list:
                 out.pop(0)  # the copula itself says nothing
             out.extend(verbs)
         elif c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "npadvmod"):
-            out.extend(cc for cc in c.children if cc.dep_ in ("acl", "relcl") and cc.pos_ == "VERB"
-                       and cc.lemma_.lower() not in lx.REPORTING and (c.dep_ != "npadvmod" or _misparsed_report(cc)))
+            described = [cc for cc in c.children if cc.dep_ in ("acl", "relcl") and cc.pos_ == "VERB"
+                         and cc.lemma_.lower() not in lx.REPORTING and (c.dep_ != "npadvmod" or _misparsed_report(cc))]
+            for cc in described:  # "the minister, who has refused to resign, ...": what was refused too
+                out.append(cc)
+                out.extend(x for x in cc.children if x.dep_ == "xcomp" and x.pos_ == "VERB")
     return out
 
 

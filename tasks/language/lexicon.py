@@ -137,7 +137,7 @@ _OPPOSITES: tuple[tuple[str, str], ...] = (
     ("uphold", "strike_down"), ("uphold", "overturn"), ("approve", "block"), ("resume", "close"),
     ("resume", "halt"), ("clear", "rule_out"), ("confirm", "rule_out"), ("find", "rule_out"),
     ("rescue", "trap"), ("concede", "refuse"), ("admit", "deny"), ("pass", "block"),
-    ("leave", "arrive"), ("reach", "derail"), ("lift_off", "postpone"), ("guilty", "not_guilty"),
+    ("leave", "arrive"), ("reach", "derail"), ("lift_off", "postpone"), ("guilty", "not_guilty"), ("acquit", "guilty"),
     ("continue", "end"), ("continue", "stop"), ("continue", "collapse"),
 )
 

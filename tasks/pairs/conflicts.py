@@ -559,7 +559,7 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
             al.actor > 0 or (al.theme > 0 and a.theme.specific and b.theme.specific) or empty_role):
         return None  # two forecasts by different people ("we won't have the meetings" / "I am going to have a discussion")
     existential = neg.light is not None and neg.factual  # "held no negotiations", "there were no talks"
-    if _sentence_times_differ(sa, sb):
+    if _sentence_times_differ(sa, sb) and not _still_so_after(neg, sa if neg is a else sb, pos):
         return None  # "no one was hurt on Monday" / "three were hurt on Sunday"; "has not raised
         # taxes this year" / "raised taxes in 2019"
     if set(_WORD.findall(neg_text(neg, sa, sb))) & _HISTORIC:
@@ -584,6 +584,15 @@ def polarity(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
     return Reason(kind, msg, round(min(strength, 0.95), 3),
                   _ev(sa.text, a.pred_start, a.pred_end), _ev(sb.text, b.pred_start, b.pred_end),
                   topic=f"{a.predicate}:polarity")
+
+
+def _still_so_after(state: Frame, s_state: SentenceFrames, other: Frame) -> bool:
+    """"The museum remains closed, a spokesman said on Sunday" after "reopened on Saturday", "have
+    yet to approve it, the agency said in June" after "approved in March": a state said to go on,
+    as of the day it was said, against its opposite on that day or before."""
+    said = [w for w in s_state.times if w.value is not None]
+    return (state.ongoing and not state.times and bool(other.times) and bool(said)
+            and all(x.value is not None and x.value <= w.value for x in other.times for w in said))
 
 
 def _lasts_until(state: Frame, other: Frame) -> bool:
@@ -624,7 +633,7 @@ def opposite(al: Alignment, sa: SentenceFrames, sb: SentenceFrames, hours_apart:
             return None
     elif al.actor <= 0 and al.theme <= 0 and al.overlap < 0.5:
         return None  # opposite outcomes of what may be two different things (profit rose, revenue fell)
-    if _sentence_times_differ(sa, sb):
+    if _sentence_times_differ(sa, sb) and not (_still_so_after(a, sa, b) or _still_so_after(b, sb, a)):
         return None  # closed on Friday, reopened on Saturday
     if _lasts_until(a, b) or _lasts_until(b, a):
         return None
