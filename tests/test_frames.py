@@ -425,3 +425,10 @@ def test_yet_to_happen_has_not_happened_so_far():
 def test_what_a_relative_clause_refused_is_a_negative_frame_of_the_noun_it_describes():
     f = only(frames("The minister, who has refused to resign, attended the cabinet meeting."), "resign")
     assert f.polarity == "negative" and f.actor.head == "minister"
+
+
+def test_taking_effect_is_no_happening_of_its_subject_and_a_liking_states_nothing():
+    sf = frames("Two members voted to keep the rate, arguing that earlier increases had yet to take full effect.")
+    assert not [f for f in sf.frames if f.predicate == "rise" and f.polarity == "negative"]
+    sf = frames("The president, who likes to leave his options open, was coy about the deadline.")
+    assert "leave" not in [f.predicate for f in sf.frames]

@@ -644,9 +644,12 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
         elif lemma in ("hold", "have", "stage", "make", "take", "give") and dobj is not None and \
                 dobj.pos_ == "NOUN" and lx.predicate_class(dobj.lemma_.lower()) in lx.HAPPENINGS:
             event = dobj  # "held no negotiations", "made an arrest", "has taken no decision"
-        elif (lemma in ("happen", "occur", "go", "take", "exist") or lx.predicate_class(lemma) == "hold"
-              and dobj is None) and subj is not None and subj.pos_ == "NOUN":
-            event = subj  # "the meeting took place", "the vote went ahead", "a meeting that never existed"
+        elif (lemma in ("happen", "occur", "go", "exist") or lemma == "take" and dobj is not None
+              and dobj.lower_ == "place" or lx.predicate_class(lemma) == "hold" and dobj is None) \
+                and subj is not None and subj.pos_ == "NOUN":
+            # "the meeting took place", "the vote went ahead", "a meeting that never existed"; not
+            # "the increases took effect", which says nothing of whether they happened
+            event = subj
         elif lemma == "be" and dobj is None and subj is not None and subj.pos_ == "NOUN" and not expl:
             event = subj  # "four children were among the dead"
         copula = None
@@ -792,7 +795,8 @@ def _clauses(head) -> list:
                          and cc.lemma_.lower() not in lx.REPORTING and (c.dep_ != "npadvmod" or _misparsed_report(cc))]
             for cc in described:  # "the minister, who has refused to resign, ...": what was refused too
                 out.append(cc)
-                out.extend(x for x in cc.children if x.dep_ == "xcomp" and x.pos_ == "VERB")
+                if cc.lemma_.lower() in lx.NEGATIVE_IMPLICATIVES | lx.POSITIVE_IMPLICATIVES:
+                    out.extend(x for x in cc.children if x.dep_ == "xcomp" and x.pos_ == "VERB")
     return out
 
 
