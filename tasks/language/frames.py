@@ -217,7 +217,6 @@ def _arg(tok, doc, clause=None) -> Arg:
 
 
 _PREVIOUS = frozenset({"last", "previously", "formerly", "once"})
-_CHOOSING = frozenset(lx.predicate_class(w) for w in ("vote", "rule", "decide"))  # "voted to ...": a side taken
 _OTHER_OCCASION = frozenset("second third fourth fifth another separate earlier previous".split())
 # Verbs whose predicative complement is the news: "was found dead", "was declared dead", "called
 # the referee biased".
@@ -738,7 +737,7 @@ def _frame(head, stance: Stance, doc, sent, claim: Claim | None, exclude: tuple[
                     if c.dep_ == "prep" and c.lower_ in ("for", "against")
                     for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN"))
         + tuple(("for", lx.predicate_class(c.lemma_.lower())) for c in children  # "voted to keep the rate"
-                if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in _CHOOSING)
+                if c.dep_ == "xcomp" and c.pos_ == "VERB" and lx.predicate_class(lemma) in lx.CHOOSING)
         + _side_decided(lemma, theme_tok),
         reported_place=reported_place,
         ongoing=ongoing,

@@ -60,11 +60,6 @@ CAUSE_NOUNS = frozenset("cause reason".split())
 # Adverbs that make a cause the only one: "only because the chair fell ill".
 EXCLUSIVE = frozenset("only solely entirely purely simply just".split())
 
-# The side a decision takes on its object ("approved the stadium": for it), and the predicates
-# that take sides at all (a vote, a ruling, a decision, an approval or a rejection).
-SIDE_OF_DECISION = {"approve": "for", "reject": "against"}
-DECIDING = frozenset({*SIDE_OF_DECISION, "elect", "rule", "decide"})
-
 # Verbs that put one person in a post ("appointed X as chief executive", "was elected mayor").
 ROLE_GIVING = frozenset("appoint elect".split())
 
@@ -233,6 +228,13 @@ PERSON_NOUNS = frozenset(
 # as nouns they are not the happening.
 VERB_ONLY = frozenset("sign open close start end fire land arrive release free".split())
 HAPPENING_NOUNS = frozenset(HAPPENINGS - {predicate_class(w) for w in VERB_ONLY})
+
+# Predicates by which one takes a side ("voted to keep the rate", "ruled to ..."), the side an
+# approval or a rejection takes on its object ("approved the stadium": for it), and all of them:
+# the predicates that take sides at all.
+CHOOSING = frozenset(predicate_class(w) for w in ("vote", "rule", "decide"))
+SIDE_OF_DECISION = {"approve": "for", "reject": "against"}
+DECIDING = CHOOSING | frozenset(SIDE_OF_DECISION)
 
 # Words that report the result of a match or a contest, next to its score ("beat Rovers 3-1", "a
 # 2-1 defeat", "drew 1-1").

@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from factcheck.tasks.language import lexicon as lx
-from factcheck.tasks.language.frames import scores_in, Amount, Arg, Frame, SentenceFrames, When
+from factcheck.tasks.language.frames import Amount, Arg, Frame, SentenceFrames, When, scores_in
 from factcheck.tasks.language.places import same_area
 from factcheck.tasks.models import Evidence, Reason
 from factcheck.tasks.pairs.align import Alignment, arg_match, relation_keys
@@ -742,10 +742,6 @@ def _periods_differ(sa: SentenceFrames, sb: SentenceFrames) -> bool:
     return bool(pa and pb and not pa & pb)
 
 
-def _scores(s: SentenceFrames) -> dict[tuple[int, int], tuple[int, int]]:
-    return scores_in(s.text, s.words)
-
-
 def _all_names(s: SentenceFrames) -> set[str]:
     """The sentence's names and its arguments' (the recogniser misses many a club or a firm)."""
     return set(s.names).union(*(arg.names for f in s.frames for arg in (f.actor, f.theme) if arg is not None))
@@ -765,7 +761,7 @@ def score(sa: SentenceFrames, sb: SentenceFrames, hours_apart: float | None) -> 
     """One match between the same two sides, with two final scores: "United beat Town 3-1" / "a
     late goal condemned Town to a 2-1 defeat at United". Both sides of the match must be named on
     both sides, and no score may agree (a half-time score is a second score of the same match)."""
-    xs, ys = _scores(sa), _scores(sb)
+    xs, ys = scores_in(sa.text, sa.words), scores_in(sb.text, sb.words)
     if not xs or not ys or set(xs) & set(ys) or not _two_named_in_both(sa, sb):
         return None
     if _sentence_times_differ(sa, sb):
