@@ -279,6 +279,7 @@ def instrument() -> Meter:
         (store, "insert_article", "db: store articles"),
         (store, "record_issue", "db: store articles"),
         (store, "stored_urls", "db: feed state"),
+        (store, "feed_backoff", "db: feed state"),
         (store, "save_feed_state", "db: feed state"),
         (store, "article_for_claims", "db: claims"),
         (store, "save_claims", "db: claims"),

@@ -7,7 +7,6 @@ db/outages.py); a connection lost in the middle of a transaction is reported, no
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,47 +29,14 @@ from factcheck.db.outages import (  # the errors are imported from here by calle
 )
 
 
+from factcheck.db.urls import MASK, SECRET_WORDS, mask_secrets, safe_url, url_has_password  # noqa: F401  (callers import them from here too)
+
+
 class DatabaseUrlError(ValueError):
     """A database URL that cannot be used; the message says why without echoing a password."""
 
 
 SUPPORTED = ("sqlite", "postgresql")
-
-# --- secrets in URLs and messages --------------------------------------------------------------
-
-# A query key holding one of these words is a secret (?password=, ?sslpassword=, ?api_key=, ?token=
-# ...): masking a harmless key such as ?sslkey= (a file name) costs nothing, showing a secret does.
-SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "credential")
-MASK = "***"
-_USERINFO = re.compile(r"(?P<head>\b[a-zA-Z][\w+.-]*://[^:/@\s]*):(?P<secret>[^@\s]*)@")
-_KEY_VALUE = re.compile(
-    r"(?<![\w.%-])(?P<key>[\w.-]*(?:" + "|".join(SECRET_WORDS) + r")[\w.-]*)(?P<eq>\s*=\s*)"
-    r"(?P<secret>'[^']*'|\"[^\"]*\"|[^\s&;#,'\"]*)",
-    re.IGNORECASE,
-)
-
-
-def mask_secrets(text: str) -> str:
-    """`text` with URL passwords (scheme://user:***@) and secret `key=value` pairs (URL queries,
-    libpq DSNs) masked: for messages, logs and notices that may quote a database URL."""
-    text = _USERINFO.sub(lambda m: f"{m['head']}:{MASK}@", text)
-    return _KEY_VALUE.sub(lambda m: f"{m['key']}{m['eq']}{MASK}", text)
-
-
-def safe_url(url: str) -> str:
-    """The URL with its password and every secret query value masked; never raises (an URL that
-    does not parse is masked as text)."""
-    try:
-        rendered = make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an invalid URL is shown masked, never echoed
-        rendered = url
-    return mask_secrets(rendered)
-
-
-def url_has_password(url: str) -> bool:
-    """Whether a URL carries a secret (a userinfo password or a secret query value)."""
-    return mask_secrets(url) != url
-
 
 def check_url(url: str) -> str:
     if "\x00" in url:

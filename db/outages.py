@@ -42,6 +42,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from factcheck.db.urls import safe_url
+
 log = logging.getLogger("factcheck.db")
 
 
@@ -63,13 +65,6 @@ class DatabaseUnavailable(Exception):
 class DatabaseConnectionLost(DatabaseUnavailable):
     """The connection dropped in the middle of a transaction, and the database answered again: the
     transaction is lost (rolled back, or unknown when it dropped during the commit)."""
-
-
-def safe_url(url: str) -> str:
-    """The URL with its password and secret query values masked, for messages (see db/engine.py)."""
-    from factcheck.db.engine import safe_url as masked
-
-    return masked(url)
 
 
 # --- connection retries ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from factcheck.db.models import PAIR_STATUSES, Article, Claim, ClaimPair
+from factcheck.db.reviews import ReviewError, record_verdict  # noqa: F401  (ReviewError is imported from here too)
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,6 @@ class PairFilter:
     # a scan of the candidate rows; a trigram index on PostgreSQL would be the next step).
     search: str | None = None
     sort: str = "newest"
-
-
-class ReviewError(ValueError):
-    """A review that cannot be recorded (unknown pair or verdict)."""
 
 
 _ClaimA, _ClaimB = aliased(Claim), aliased(Claim)
@@ -278,8 +275,19 @@ def get_pair(session: Session, pair_id: int) -> PairView | None:
     return _view(row) if row else None
 
 
+def reviewed_pair_texts(session: Session) -> list[tuple[str, str, str]]:
+    """(verdict, claim a, claim b) of every confirmed or rejected pair, oldest first: reviewers'
+    verdicts as training data (tasks/pairs/training)."""
+    query = (
+        select(ClaimPair.status, _ClaimA.text, _ClaimB.text)
+        .join(_ClaimA, _ClaimA.id == ClaimPair.claim_a_id)
+        .join(_ClaimB, _ClaimB.id == ClaimPair.claim_b_id)
+        .where(ClaimPair.status.in_(("confirmed", "rejected")))
+        .order_by(ClaimPair.id)
+    )
+    return [(status, a, b) for status, a, b in session.execute(query).all()]
+
+
 def review_pair(session: Session, pair_id: int, *, verdict: str, reviewer: str, note: str | None = None) -> None:
     """Set a pair's verdict and append it to its history (pair_reviews); see db/reviews.py."""
-    from factcheck.db.reviews import record_verdict
-
     record_verdict(session, pair_id, verdict, reviewer, note)

@@ -25,6 +25,11 @@ from sqlalchemy.orm import Session
 
 from factcheck.db.models import PAIR_STATUSES, AppSecret, ClaimPair, PairReview, Reviewer, ReviewerSession, utcnow
 
+
+class ReviewError(ValueError):
+    """A review that cannot be recorded (unknown pair or verdict)."""
+
+
 # scrypt cost: 2^15 × 8 × 128 bytes = 32 MiB of memory, about 50-100 ms per hash.
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_DKLEN = 2**15, 8, 1, 32
 SESSION_LIFETIME = timedelta(days=7)
@@ -240,8 +245,6 @@ def stored_secret(session: Session, name: str = "web") -> bytes:
 
 def record_verdict(session: Session, pair_id: int, verdict: str, reviewer: str, note: str | None = None) -> None:
     """Set a pair's verdict and append it to the pair's history (`pair_reviews`)."""
-    from factcheck.db.queries import ReviewError
-
     if verdict not in PAIR_STATUSES:
         raise ReviewError(f"unknown verdict {verdict!r}; use one of: {', '.join(PAIR_STATUSES)}")
     note = (note or "").strip() or None

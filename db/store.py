@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, Lock, Run, RunIssue, utcnow
 from factcheck.db.processes import process_gone, this_host
-from factcheck.tasks import backoff
 from factcheck.tasks import models as m
 
 
@@ -123,11 +122,25 @@ def feed_schedule(session: Session, url: str) -> FeedSchedule:
     return FeedSchedule(*row) if row else FeedSchedule()
 
 
+def feed_backoff(session: Session, url: str) -> m.FeedBackoff:
+    """A feed's stored back-off, its row locked until the transaction ends (PostgreSQL), so that
+    two runs fetching the same feed add their failures one after the other."""
+    row = session.execute(
+        select(Feed.consecutive_failures, Feed.failure_score, Feed.next_fetch_at, Feed.disabled_at)
+        .where(Feed.url == url)
+        .with_for_update()
+    ).first()
+    if row is None:
+        return m.FeedBackoff()
+    return m.FeedBackoff(row.consecutive_failures or 0, row.failure_score or 0.0, row.next_fetch_at, row.disabled_at)
+
+
 def save_feed_state(
-    session: Session, fetch: m.FeedFetch, *, now: datetime | None = None, validators: bool = True
+    session: Session, fetch: m.FeedFetch, backoff: m.FeedBackoff, *, now: datetime | None = None,
+    validators: bool = True,
 ) -> int:
-    """Upsert a feed's state after a fetch; a failure keeps the validators, grows the streak and
-    the failure score and pushes the next fetch back; a success resets all three (and re-enables).
+    """Upsert a feed's state after a fetch, with the back-off the feeds stage decided for it
+    (tasks/backoff.py `after`); a failure keeps the validators.
 
     With `validators=False` the new ETag / Last-Modified are not stored yet: the ingest flow
     stores them (`save_feed_validators`) once every new entry's page is stored, so that a run that
@@ -135,22 +148,6 @@ def save_feed_state(
     now = now or utcnow()
     table = Feed.__table__
     ok = fetch.status != "failed"
-    prior = session.execute(
-        select(Feed.consecutive_failures, Feed.failure_score, Feed.disabled_at)
-        .where(Feed.url == fetch.source.url)
-        .with_for_update()
-    ).first()
-    streak, score, disabled_at = (0, 0.0, None) if ok else (1, 0.0, None)
-    next_fetch_at = None
-    if not ok:
-        kind = backoff.classify(fetch) or "transient"
-        if prior is not None:
-            streak = (prior.consecutive_failures or 0) + 1
-            score, disabled_at = prior.failure_score or 0.0, prior.disabled_at
-        score += backoff.weight(kind)
-        next_fetch_at = backoff.next_fetch_at(now, score, streak, fetch.retry_after_s, key=fetch.source.url)
-        if disabled_at is None and backoff.should_disable(streak):
-            disabled_at = now
     values: dict[str, Any] = {
         "url": fetch.source.url,
         "outlet": fetch.source.outlet,
@@ -159,10 +156,10 @@ def save_feed_state(
         "last_error": fetch.error,
         "last_warning": fetch.warning,
         "last_fetched_at": now,
-        "consecutive_failures": streak,
-        "failure_score": score,
-        "next_fetch_at": next_fetch_at,
-        "disabled_at": disabled_at,
+        "consecutive_failures": backoff.consecutive_failures,
+        "failure_score": backoff.failure_score,
+        "next_fetch_at": backoff.next_fetch_at,
+        "disabled_at": backoff.disabled_at,
         "created_at": now,
     }
     if ok:

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger
 from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
-from factcheck.flows import progress
+from factcheck.tasks import progress
 from factcheck.tasks import rescoring
 from factcheck.tasks.steps import (
     CLAIMS_VERSION,

@@ -178,7 +178,7 @@ def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from factcheck.config.feeds import FeedsFileError, load_feeds
-    from factcheck.flows import progress as run_progress
+    from factcheck.tasks import progress as run_progress
 
     try:
         load_feeds(feeds_file)

@@ -8,7 +8,7 @@ from itertools import zip_longest
 
 from prefect import flow, get_run_logger
 
-from factcheck.flows import progress
+from factcheck.tasks import progress
 from factcheck.tasks.models import FeedSource
 from factcheck.tasks.steps import ArticlesOutcome, FeedOutcome, fetch_articles_task, fetch_feed_task, save_validators
 

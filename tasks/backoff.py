@@ -19,10 +19,10 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Literal
 
-from factcheck.tasks.models import FeedFetch
+from factcheck.tasks.models import FeedBackoff, FeedFetch
 
 __all__ = [
-    "BASE_DELAY", "DISABLE_AFTER", "MAX_DELAY", "WEIGHTS", "FailureKind", "classify",
+    "BASE_DELAY", "DISABLE_AFTER", "MAX_DELAY", "WEIGHTS", "FailureKind", "after", "classify",
     "delay_for", "next_fetch_at", "should_disable",
 ]
 
@@ -93,3 +93,18 @@ def next_fetch_at(
 
 def should_disable(consecutive: int) -> bool:
     return consecutive >= DISABLE_AFTER
+
+
+def after(prior: FeedBackoff, fetch: FeedFetch, now: datetime) -> FeedBackoff:
+    """The feed's back-off once `fetch` is done: a success resets it (and re-enables the feed); a
+    failure grows the streak and the score by the failure's kind, pushes the next fetch back and
+    disables the feed the first time the streak reaches DISABLE_AFTER."""
+    if fetch.status != "failed":
+        return FeedBackoff()
+    streak = prior.consecutive_failures + 1
+    score = prior.failure_score + weight(classify(fetch) or "transient")
+    disabled_at = prior.disabled_at
+    if disabled_at is None and should_disable(streak):
+        disabled_at = now
+    return FeedBackoff(streak, score, next_fetch_at(now, score, streak, fetch.retry_after_s, key=fetch.source.url),
+                       disabled_at)

@@ -54,6 +54,17 @@ class FeedFetch:
     retry_after_s: float | None = None  # the server's Retry-After on a failed fetch (429/503)
 
 
+@dataclass(frozen=True)
+class FeedBackoff:
+    """A feed's failure streak and what it decides: when the feed is due again, whether it is
+    disabled. Read from the database, decided by tasks/backoff.py after each fetch, stored again."""
+
+    consecutive_failures: int = 0
+    failure_score: float = 0.0
+    next_fetch_at: datetime | None = None
+    disabled_at: datetime | None = None
+
+
 # --- articles --------------------------------------------------------------------------------
 
 BodySource = Literal["page", "feed_content", "feed_summary"]

@@ -17,14 +17,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session
 
 from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
-from factcheck.flows import progress
-from factcheck.tasks import articles, claims, contradictions, cpu_pool, events, feeds, rescoring
+from factcheck.tasks import articles, backoff, claims, contradictions, cpu_pool, events, feeds, progress, rescoring
 from factcheck.tasks.http import HttpSettings, RetryPolicy, make_client
-from factcheck.tasks.models import FeedEntry, FeedSource
+from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
 
 CLAIMS_VERSION = "claims-1"
 
@@ -119,7 +119,7 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
         retry=retry_policy(settings),
     )
     with session_scope(url) as session:
-        feed_id = store.save_feed_state(session, fetch, validators=False)
+        feed_id = record_feed_fetch(session, fetch, validators=False)
         if fetch.status == "failed":
             logger.warning("feed %s (%s) failed: %s", source.outlet, source.url, fetch.error)
             store.record_issue(session, run_id, stage="feed", subject=source.url, status="failed", message=fetch.error)
@@ -159,6 +159,15 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
     progress.advance("feeds")
     return FeedOutcome(source.outlet, source.url, fetch.status, feed_id, new, len(fetch.entries), fetch.warning,
                        validators)
+
+
+def record_feed_fetch(session: Session, fetch: FeedFetch, *, now: datetime | None = None,
+                      validators: bool = True) -> int:
+    """Store a feed's state after a fetch, with the back-off the feeds stage decides from the
+    stored one (read under a row lock, so that overlapping runs add up their failures)."""
+    now = now or datetime.now(UTC)
+    decided = backoff.after(store.feed_backoff(session, fetch.source.url), fetch, now)
+    return store.save_feed_state(session, fetch, decided, now=now, validators=validators)
 
 
 def save_validators(outcomes: list[FeedOutcome]) -> None:

@@ -15,7 +15,8 @@ from factcheck.db.engine import session_scope
 from factcheck.db.models import Feed, RunIssue
 from factcheck.tasks import backoff
 from factcheck.tasks.feeds import fetch_feed
-from factcheck.tasks.models import FeedFetch, FeedSource
+from factcheck.tasks.models import FeedBackoff, FeedFetch, FeedSource
+from factcheck.tasks.steps import record_feed_fetch
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 SOURCE = FeedSource("Harbour Post", "http://feeds.example/rss")
@@ -135,22 +136,35 @@ def test_retry_after_on_a_429_or_503_feed_sets_the_next_fetch(loopback, http_cli
     assert fetch.retry_after_s == pytest.approx(asked, abs=5)  # as sent; capped when scheduling
     before = datetime.now(UTC)
     with session_scope(database_url) as session:
-        store.save_feed_state(session, fetch)
+        record_feed_fetch(session, fetch)
     feed = _feed(database_url)
     assert feed.next_fetch_at - before == pytest.approx(expected, abs=timedelta(seconds=10))
     assert feed.failure_score == backoff.weight("http")
 
 
+def test_backoff_after_a_fetch_is_decided_without_a_database():
+    state = FeedBackoff()
+    for _ in range(3):
+        state = backoff.after(state, NOT_FOUND, NOW)
+    assert (state.consecutive_failures, state.failure_score) == (3, 6.0)
+    assert state.next_fetch_at == backoff.next_fetch_at(NOW, 6.0, 3, key=SOURCE.url)
+    state = FeedBackoff(backoff.DISABLE_AFTER - 1, 40.0)
+    disabled = backoff.after(state, TIMEOUT, NOW)
+    assert disabled.disabled_at == NOW
+    assert backoff.after(disabled, TIMEOUT, NOW + timedelta(days=1)).disabled_at == NOW  # disabled once
+    assert backoff.after(disabled, FeedFetch(SOURCE, "not_modified", 304), NOW) == FeedBackoff()
+
+
 def test_stored_backoff_grows_and_a_success_resets_it(database_url):
     with session_scope(database_url) as session:
         for _ in range(3):
-            store.save_feed_state(session, NOT_FOUND, now=NOW)
+            record_feed_fetch(session, NOT_FOUND, now=NOW)
     feed = _feed(database_url)
     assert (feed.consecutive_failures, feed.failure_score) == (3, 6.0)
     assert feed.next_fetch_at > NOW + timedelta(hours=7)  # 15 min * 2**5, jittered
     assert feed.disabled_at is None
     with session_scope(database_url) as session:
-        store.save_feed_state(session, FeedFetch(SOURCE, "fetched", 200, etag='"v2"'), now=NOW)
+        record_feed_fetch(session, FeedFetch(SOURCE, "fetched", 200, etag='"v2"'), now=NOW)
     feed = _feed(database_url)
     assert (feed.consecutive_failures, feed.failure_score, feed.next_fetch_at, feed.disabled_at) == (0, 0.0, None, None)
     assert feed.etag == '"v2"'
@@ -163,11 +177,11 @@ def test_a_feed_is_disabled_after_the_threshold_and_feeds_list_shows_it(database
 
     with session_scope(database_url) as session:
         for _ in range(backoff.DISABLE_AFTER - 1):
-            store.save_feed_state(session, TIMEOUT, now=NOW)
+            record_feed_fetch(session, TIMEOUT, now=NOW)
     assert _feed(database_url).disabled_at is None
     with session_scope(database_url) as session:
-        store.save_feed_state(session, TIMEOUT, now=NOW)
-        store.save_feed_state(session, TIMEOUT, now=NOW + timedelta(days=1))
+        record_feed_fetch(session, TIMEOUT, now=NOW)
+        record_feed_fetch(session, TIMEOUT, now=NOW + timedelta(days=1))
     feed = _feed(database_url)
     assert feed.disabled_at == NOW  # disabled once, the first time the streak reached the threshold
     assert feed.consecutive_failures == backoff.DISABLE_AFTER + 1
@@ -208,9 +222,9 @@ def test_feeds_not_due_are_skipped_in_a_nightly_run_and_fetched_when_backoff_is_
     backing_off = FeedSource("Backing Off", server.url("/failing"))
     dead = FeedSource("Long Dead", server.url("/dead"))
     with session_scope(use_database) as session:
-        store.save_feed_state(session, FeedFetch(backing_off, "failed", 503, error="http 503"))
+        record_feed_fetch(session, FeedFetch(backing_off, "failed", 503, error="http 503"))
         for _ in range(backoff.DISABLE_AFTER):
-            store.save_feed_state(session, FeedFetch(dead, "failed", error="dns lookup failed for x"))
+            record_feed_fetch(session, FeedFetch(dead, "failed", error="dns lookup failed for x"))
 
     summary = nightly(feeds_file=str(feeds))
     assert (summary.counts["feeds_deferred"], summary.counts["feeds_disabled"]) == (1, 1)

