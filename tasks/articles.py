@@ -33,7 +33,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
-from factcheck.tasks.http import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying
+from factcheck.tasks.net import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying
 from factcheck.tasks.models import Article, BodySource, FeedEntry, PageFetch
 
 __all__ = [

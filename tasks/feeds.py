@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from factcheck.tasks.articles import canonical_url
-from factcheck.tasks.http import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying, parse_retry_after
+from factcheck.tasks.net import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying, parse_retry_after
 from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
 from factcheck.tasks.text_safety import strip_controls
 

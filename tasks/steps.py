@@ -23,7 +23,7 @@ from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import articles, backoff, claims, contradictions, cpu_pool, events, feeds, progress, rescoring
-from factcheck.tasks.http import HttpSettings, RetryPolicy, make_client
+from factcheck.tasks.net import HttpSettings, RetryPolicy, make_client
 from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
 
 CLAIMS_VERSION = "claims-1"

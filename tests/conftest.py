@@ -8,7 +8,7 @@ import httpx
 import pytest
 from loopback import LoopbackServer
 
-from factcheck.tasks.http import HttpSettings, make_client
+from factcheck.tasks.net import HttpSettings, make_client
 
 # --- HTTP fixtures ---
 

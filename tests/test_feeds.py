@@ -186,7 +186,7 @@ def test_oversized_feed_fails(loopback, http_client):
 
 
 def test_loopback_feed_refused_without_allow_flag(loopback):
-    from factcheck.tasks.http import HttpSettings, make_client
+    from factcheck.tasks.net import HttpSettings, make_client
 
     loopback.routes["/feed.xml"] = Route(body=RSS, headers=RSS_CT)
     with make_client(HttpSettings()) as client:
@@ -253,7 +253,7 @@ def test_html_to_text_keeps_blocks_on_lines():
 
 
 def test_a_feed_answering_503_then_200_is_fetched_with_retries(loopback, http_client):
-    from factcheck.tasks.http import RetryPolicy
+    from factcheck.tasks.net import RetryPolicy
 
     answers = iter([Route(status=503, body=b"busy"), Route(body=RSS, headers=RSS_CT)])
     loopback.routes["/feed.xml"] = lambda _headers: next(answers)

@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from loopback import Route
 
-from factcheck.tasks import http
+from factcheck.tasks.net import guard
 from factcheck.tasks.articles import extract_article, fetch_page
-from factcheck.tasks.http import FetchError, FetchRefused, HttpSettings, check_url, get_bytes, make_client
+from factcheck.tasks.net import FetchError, FetchRefused, HttpSettings, check_url, get_bytes, make_client
 from factcheck.tasks.models import FeedEntry
 
 MiB = 1024 * 1024
@@ -295,7 +295,7 @@ def test_the_connection_goes_to_the_address_the_guard_vetted_with_the_host_heade
 
     There is no real DNS for news.test: the fetch works only because the connection is made
     to the address our resolver gave the guard, once."""
-    monkeypatch.setattr(http, "_is_public", lambda ip: ip == ipaddress.ip_address("127.0.0.1"))
+    monkeypatch.setattr(guard, "_is_public", lambda ip: ip == ipaddress.ip_address("127.0.0.1"))
     loopback.routes["/page"] = Route(body=b"pinned")
     resolver = table_resolver(["127.0.0.1"], ["10.0.0.1"])
     url = loopback.url("/page", host="news.test")

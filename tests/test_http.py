@@ -8,7 +8,7 @@ import httpx
 import pytest
 from loopback import Route, closed_port_url
 
-from factcheck.tasks.http import (
+from factcheck.tasks.net import (
     FetchError,
     FetchRefused,
     HttpSettings,
@@ -106,9 +106,9 @@ def test_redirect_hop_to_private_address_refused(loopback, monkeypatch):
 
     The connection goes to the address the guard vetted, so the test server must stand in for
     a public one; the hop to another loopback address shows the guard runs for every hop."""
-    from factcheck.tasks import http
+    from factcheck.tasks.net import guard
 
-    monkeypatch.setattr(http, "_is_public", lambda ip: str(ip) == "127.0.0.1")
+    monkeypatch.setattr(guard, "_is_public", lambda ip: str(ip) == "127.0.0.1")
     loopback.routes["/start"] = Route.redirect(loopback.url("/middle", host="news.test"))
     loopback.routes["/middle"] = Route.redirect(loopback.url("/internal", host="127.0.0.2"))
     loopback.routes["/internal"] = Route(body=b"admin panel")
@@ -242,7 +242,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 from factcheck.tasks.articles import fetch_page  # noqa: E402
-from factcheck.tasks.http import (  # noqa: E402
+from factcheck.tasks.net import (  # noqa: E402
     RetryPolicy,
     TransientFetchError,
     get_bytes_retrying,
