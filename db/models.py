@@ -76,7 +76,7 @@ class Feed(Base):
     last_fetched_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Back-off (tasks/backoff.py): weighted failures since the last success, when the feed is
+    # Back-off (tasks/feeds/backoff.py): weighted failures since the last success, when the feed is
     # due again (NULL: now), and when it was disabled after too many consecutive failures.
     failure_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     next_fetch_at: Mapped[datetime | None]

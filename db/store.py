@@ -140,7 +140,7 @@ def save_feed_state(
     validators: bool = True,
 ) -> int:
     """Upsert a feed's state after a fetch, with the back-off the feeds stage decided for it
-    (tasks/backoff.py `after`); a failure keeps the validators.
+    (tasks/feeds/backoff.py `after`); a failure keeps the validators.
 
     With `validators=False` the new ETag / Last-Modified are not stored yet: the ingest flow
     stores them (`save_feed_validators`) once every new entry's page is stored, so that a run that

@@ -57,7 +57,7 @@ class FeedFetch:
 @dataclass(frozen=True)
 class FeedBackoff:
     """A feed's failure streak and what it decides: when the feed is due again, whether it is
-    disabled. Read from the database, decided by tasks/backoff.py after each fetch, stored again."""
+    disabled. Read from the database, decided by tasks/feeds/backoff.py after each fetch, stored again."""
 
     consecutive_failures: int = 0
     failure_score: float = 0.0

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
-from factcheck.tasks import articles, backoff, claims, contradictions, cpu_pool, events, feeds, progress, rescoring
-from factcheck.tasks.net import HttpSettings, RetryPolicy, make_client
+from factcheck.tasks import articles, claims, contradictions, cpu_pool, events, feeds, progress, rescoring
+from factcheck.tasks.feeds import backoff
 from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
+from factcheck.tasks.net import HttpSettings, RetryPolicy, make_client
 
 CLAIMS_VERSION = "claims-1"
 

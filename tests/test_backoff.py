@@ -13,7 +13,7 @@ from sqlalchemy import select
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.db.models import Feed, RunIssue
-from factcheck.tasks import backoff
+from factcheck.tasks.feeds import backoff
 from factcheck.tasks.feeds import fetch_feed
 from factcheck.tasks.models import FeedBackoff, FeedFetch, FeedSource
 from factcheck.tasks.steps import record_feed_fetch

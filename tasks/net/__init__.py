@@ -16,10 +16,10 @@ and turns every failure into a `FetchError` with a short message fit for a statu
 
 from __future__ import annotations
 
-from factcheck.tasks.net.errors import FetchError, FetchRefused, TransientFetchError
-from factcheck.tasks.net.guard import check_url, parse_url, vetted_addresses, wrapped_ipv4
 from factcheck.tasks.net.client import FetchClient, HostLimiter, HttpSettings, make_client
+from factcheck.tasks.net.errors import FetchError, FetchRefused, TransientFetchError
 from factcheck.tasks.net.fetch import HttpResult, content_coding, describe_transport_error, get_bytes
+from factcheck.tasks.net.guard import check_url, parse_url, vetted_addresses, wrapped_ipv4
 from factcheck.tasks.net.retries import NO_RETRY, RetryPolicy, get_bytes_retrying, parse_retry_after
 
 __all__ = [
