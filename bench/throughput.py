@@ -394,7 +394,7 @@ def child_bare(work: Path, sample_product: int) -> dict:
     # Not part of the bare time: the product's extraction of a sample of the same pages, to see
     # what its settings (favor_precision, metadata, decoding, the time-limit thread) cost.
     if bodies:
-        from factcheck.tasks.articles import _call_with_time_limit, decode_html, run_trafilatura
+        from factcheck.tasks.articles.extract import _call_with_time_limit, decode_html, run_trafilatura
 
         t0 = time.perf_counter()
         for _, body, _ in bodies:

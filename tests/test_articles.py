@@ -9,6 +9,7 @@ import pytest
 from loopback import Route, closed_port_url
 
 from factcheck.tasks import articles
+from factcheck.tasks.articles import extract
 from factcheck.tasks.articles import (
     canonical_url,
     content_hash,
@@ -233,7 +234,7 @@ def test_slow_extraction_is_abandoned_after_time_limit(monkeypatch):
         time.sleep(1.0)
         return articles.ExtractedPage(text="too late " * 50)
 
-    monkeypatch.setattr(articles, "run_trafilatura", stuck)
+    monkeypatch.setattr(extract, "run_trafilatura", stuck)
     page = PageFetch("https://t.example/a", "https://t.example/a", 200, "text/html",
                      article_page().encode())
     started = time.monotonic()
@@ -247,7 +248,7 @@ def test_extractor_crash_falls_back(monkeypatch):
     def broken(html, url):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(articles, "run_trafilatura", broken)
+    monkeypatch.setattr(extract, "run_trafilatura", broken)
     page = PageFetch("https://t.example/a", "https://t.example/a", 200, "text/html", b"<html/>")
     article = extract_article(page, entry(summary=FEED_SUMMARY))
     assert article.status == "fallback: extraction error: RuntimeError: parser exploded"

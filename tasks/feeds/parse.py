@@ -18,7 +18,7 @@ import httpx
 from lxml import etree
 from lxml import html as lxml_html
 
-from factcheck.tasks.articles import canonical_url
+from factcheck.tasks.articles.urls import canonical_url
 from factcheck.tasks.models import FeedEntry
 from factcheck.tasks.text_safety import strip_controls
 

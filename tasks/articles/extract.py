@@ -1,8 +1,6 @@
-"""Fetch an article page and extract its body, falling back to what the feed carried.
+"""An article's body from its page, falling back to what the feed carried.
 
-`fetch_page` never raises for network or HTTP problems (they go in `PageFetch.error`), and
-`extract_article` always returns an `Article` whose `status` says where the text came from,
-so one bad page never stops a flow run.
+`extract_article` always returns an `Article` whose `status` says where the text came from.
 
 Extraction choices (trafilatura 2.3):
 - `favor_precision=True`: every extracted line becomes claim candidates, so a stray
@@ -13,15 +11,10 @@ Extraction choices (trafilatura 2.3):
   not the outlet's sentences.
 - Dates: htmldate with `extensive_search=False`, i.e. only structured markup (meta tags,
   `<time>`, URL), because the text search happily takes "in 2019" in a paragraph as the
-  publication date. The feed's date wins anyway.
-- Bytes are decoded here, not by trafilatura: trafilatura 2.3 ignores the declared charset
-  (HTTP header, `<meta charset>`) and guesses with charset_normalizer whenever the bytes are
-  not valid UTF-8, so a UTF-8 page with one stray byte comes out as mojibake throughout.
-"""
+  publication date. The feed's date wins anyway."""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 import threading
@@ -29,162 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-import httpx
-
-from factcheck.tasks.net import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying
+from factcheck.tasks.articles.decode import decode_html
+from factcheck.tasks.articles.urls import canonical_url
 from factcheck.tasks.models import Article, BodySource, FeedEntry, PageFetch
-
-__all__ = [
-    "ExtractedPage",
-    "canonical_url",
-    "content_hash",
-    "decode_html",
-    "extract_article",
-    "fetch_page",
-]
 
 MIN_PAGE_CHARS = 200  # below this, a longer feed text is preferred over the page's
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-
-# --- canonical URLs --------------------------------------------------------------------------
-
-# Own code rather than courlan: courlan 1.4's tracker regex is unanchored, so it also drops
-# legitimate parameters such as `gallery`, `after`, `refresh` or `page_source`, while keeping
-# `ocid` and `cmpid`; and its strict mode drops every parameter it does not know (e.g. `id`).
-_TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "referrer", "cmpid", "cmp", "ocid",
-    "icid", "xtor", "_ga", "_gl", "smid", "smtyp", "mkt_tok", "s_cid", "s_kwcid", "spm",
-    "ns_campaign", "ns_mchannel", "ns_source", "ns_linkname", "ns_fee", "__twitter_impression",
-})
-_TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "matomo_", "itm_", "hsa_", "oly_", "vero_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _is_tracking(part: str) -> bool:
-    name = unquote_plus(part.split("=", 1)[0]).strip().lower()
-    return name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
-
-
-def canonical_url(url: str) -> str:
-    """One spelling per article URL, used as the article's identity.
-
-    Lower-cases scheme and host, drops userinfo, default ports, the fragment and tracking
-    parameters, and sorts the remaining query parameters (kept exactly as written
-    otherwise). Anything that does not parse as an absolute URL is returned stripped.
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if not scheme or not host:
-        return url
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    query_parts = [p for p in parts.query.split("&") if p and not _is_tracking(p)]
-    query = "&".join(sorted(query_parts, key=lambda p: (unquote_plus(p.split("=", 1)[0]), p)))
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
-
-
-# --- fetching --------------------------------------------------------------------------------
-
-
-def fetch_page(client: httpx.Client, url: str, *, max_bytes: int, retry: RetryPolicy = NO_RETRY) -> PageFetch:
-    """GET an article page (with `retry` for timeouts, 429 and 5xx). Problems are reported in
-    `error`, never raised."""
-    try:
-        response = get_bytes_retrying(client, url, headers={"Accept": HTML_ACCEPT}, max_bytes=max_bytes,
-                                      policy=retry)
-    except FetchError as exc:
-        return PageFetch(url=url, final_url=None, http_status=None, content_type=None,
-                         body=None, error=str(exc))
-    ok = 200 <= response.status_code < 300
-    return PageFetch(
-        url=url,
-        final_url=response.url,
-        http_status=response.status_code,
-        content_type=response.content_type,
-        body=response.content if ok else None,
-        error=None if ok else f"http {response.status_code}",
-    )
-
-
-# --- decoding --------------------------------------------------------------------------------
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
-# WHATWG: these labels mean windows-1252 in browsers, and pages rely on it.
-_LATIN1_LABELS = frozenset({"iso8859-1", "ascii", "cp1252"})
-
-
-def _codec(label: str | bytes | None) -> str | None:
-    if not label:
-        return None
-    if isinstance(label, bytes):
-        label = label.decode("ascii", "ignore")
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    if name in _LATIN1_LABELS:
-        return "cp1252"
-    if name.startswith("utf-16") or name.startswith("utf-32"):
-        return "utf-8"  # a declared UTF-16 without BOM is a lie (WHATWG does the same)
-    return name
-
-
-def _charset_param(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    message = re.search(r"charset\s*=\s*[\"']?([^;\"'\s]+)", content_type, re.I)
-    return message.group(1) if message else None
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode page bytes the way a browser would, roughly.
-
-    Order: byte-order mark, HTTP charset, `<meta charset>` in the first 4 KiB, then a guess
-    (UTF-8 if valid, else charset_normalizer, else windows-1252). A single-byte Latin label
-    on a body that is valid non-ASCII UTF-8 is treated as UTF-8: that mislabel is common,
-    the reverse virtually never decodes as valid UTF-8. Invalid bytes become U+FFFD.
-    """
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(name, errors="replace")
-    meta = _META_CHARSET.search(body[:4096])
-    declared = _codec(_charset_param(content_type)) or _codec(meta.group(1) if meta else None)
-    if declared == "cp1252" and not body.isascii() and _is_utf8(body):
-        declared = "utf-8"
-    if declared is None:
-        if _is_utf8(body):
-            declared = "utf-8"
-        else:
-            from charset_normalizer import from_bytes  # only for undeclared non-UTF-8 pages
-
-            best = from_bytes(body[:65536]).best()
-            declared = _codec(best.encoding) if best is not None else None
-            declared = declared or "cp1252"
-    return body.decode(declared, errors="replace")
-
-
-# --- extraction ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
