@@ -23,7 +23,7 @@ from pathlib import Path
 
 
 def build_pairs(corpus, n: int) -> list[dict]:
-    from factcheck.tasks.sentences import split_sentences
+    from factcheck.tasks.claims.sentences import split_sentences
 
     pool: list[tuple[str, str]] = []
     for _event, articles in corpus.events.items():

@@ -1,4 +1,4 @@
-"""Article body -> checkable claims (tasks/claims.py)."""
+"""Article body -> checkable claims (tasks/claims/split.py)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Date and time mentions resolved against the publication time (tasks/dates.py)."""
+"""Date and time mentions resolved against the publication time (tasks/claims/dates.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from factcheck.tasks.dates import date_spans, find_dates
+from factcheck.tasks.claims.dates import date_spans, find_dates
 
 WEDNESDAY = datetime(2031, 3, 12, 9, 0, tzinfo=timezone.utc)  # Wednesday 12 March 2031
 FRIDAY = datetime(2031, 3, 14, 17, 0, tzinfo=timezone.utc)

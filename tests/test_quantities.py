@@ -1,10 +1,10 @@
-"""Numbers with what they count (tasks/quantities.py)."""
+"""Numbers with what they count (tasks/claims/quantities.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from factcheck.tasks.quantities import find_quantities, lemma
+from factcheck.tasks.claims.quantities import find_quantities, lemma
 
 
 def quantities(sentence: str) -> list[tuple]:

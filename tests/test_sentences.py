@@ -1,8 +1,8 @@
-"""Sentence and paragraph splitting (tasks/sentences.py)."""
+"""Sentence and paragraph splitting (tasks/claims/sentences.py)."""
 
 from __future__ import annotations
 
-from factcheck.tasks.sentences import split_paragraphs, split_sentences
+from factcheck.tasks.claims.sentences import split_paragraphs, split_sentences
 
 
 def test_abbreviation_am_does_not_end_sentence_mid_sentence():

@@ -1,10 +1,10 @@
-"""Who asserts a sentence (tasks/speakers.py)."""
+"""Who asserts a sentence (tasks/claims/speakers.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from factcheck.tasks.speakers import (
+from factcheck.tasks.claims.speakers import (
     Attribution,
     SpeakerState,
     attribute_paragraph,

@@ -47,7 +47,7 @@ def log(*parts: object) -> None:
 def _feature_modules() -> list[str]:
     names = ["factcheck.tasks.pairs.features", "factcheck.tasks.pairs.align", "factcheck.tasks.pairs.conflicts",
              "factcheck.tasks.language.frames", "factcheck.tasks.language.lexicon", "factcheck.tasks.language.nlp",
-             "factcheck.tasks.claims", "factcheck.tasks.sentences"]
+             "factcheck.tasks.claims.split", "factcheck.tasks.claims.sentences"]
     import importlib
 
     files = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from factcheck.tasks.dates import date_spans
+from factcheck.tasks.claims.dates import date_spans
 from factcheck.tasks.models import Quantity
 
 # --- lemmas ----------------------------------------------------------------------------------
