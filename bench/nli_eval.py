@@ -78,7 +78,7 @@ def sample(rows: Sequence[Row], limit: int, seed: int) -> list[Row]:
 
 def score_rows(rows: Iterable[Row], threshold: float) -> tuple[Counts, int, float]:
     """(counts, rows scored, seconds spent scoring)."""
-    from factcheck.tasks.contradictions import score_statements
+    from factcheck.tasks.pairs.detect import score_statements
 
     tp = fp = fn = tn = n = 0
     seconds = 0.0
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
 
-    from factcheck.tasks.contradictions import DEFAULT_THRESHOLD
+    from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     held_out = args.train_dir / HELD_OUT
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     # Warm up the parser and scorer so model loading is not counted as scoring time.
-    from factcheck.tasks.contradictions import score_statements
+    from factcheck.tasks.pairs.detect import score_statements
 
     score_statements("The meeting was held on Monday.", "The meeting was not held on Monday.")
 

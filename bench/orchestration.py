@@ -221,7 +221,7 @@ def run_plain(corpus_dir: Path, tmp: Path) -> dict:
     from factcheck.db.engine import session_scope
     from factcheck.flows.analyze import CLAIM_BATCH, EVENT_BATCH, _chunks
     from factcheck.flows.ingest import PAGE_BATCH, _batches
-    from factcheck.tasks import rescoring
+    from factcheck.tasks.pairs import rescoring
     from factcheck.tasks.steps import (
         CLAIMS_VERSION,
         detect_pairs_task,

@@ -27,7 +27,8 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="list missed contradictions and flagged compatible pairs")
     args = ap.parse_args()
 
-    from factcheck.tasks.contradictions import DEFAULT_THRESHOLD, DETECTOR_VERSION, score_statements
+    from factcheck.tasks.pairs.detect import DETECTOR_VERSION, score_statements
+    from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 
     print(f"detector {DETECTOR_VERSION}, threshold {DEFAULT_THRESHOLD}")
     for path in args.sets:

@@ -268,7 +268,8 @@ def instrument() -> Meter:
     tasks run elsewhere (and cloudpickle would try to ship the wrappers), so nothing is wrapped
     and only totals are printed."""
     from factcheck.db import store
-    from factcheck.tasks import articles, contradictions, cpu_pool, events, feeds, rescoring, steps
+    from factcheck.tasks import articles, cpu_pool, events, feeds, steps
+    from factcheck.tasks.pairs import dedup, rescoring
 
     meter = Meter()
     if os.environ.get("FACTCHECK_ANALYSIS_RUNNER", "threads") != "threads":
@@ -289,7 +290,7 @@ def instrument() -> Meter:
         (store, "apply_assignment", "db: events"),
         (store, "event_claims", "db: detection"),
         (rescoring, "rescore", "detection"),
-        (contradictions, "keep_contradictions", "detection"),
+        (dedup, "keep_contradictions", "detection"),
         (store, "save_pairs", "db: detection"),
     ]:
         meter.wrap(module, name, stage)

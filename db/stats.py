@@ -6,7 +6,7 @@ Every figure counts pairs by their current status (`claim_pairs.status`, the lat
 * precision = confirmed / (confirmed + rejected); `unsure` and `pending` are counted beside it,
   never in it, and a group without a confirmed or rejected pair has no precision (None);
 * a pair counts under its *main reason*: the reason with the highest weight (the first of equal
-  weights), which is also the one the detector groups restatements by (tasks/contradictions.py);
+  weights), which is also the one the detector groups restatements by (tasks/pairs/detect.py);
 * an outlet pair is the two outlets of the pair's statements, in alphabetical order (A–B and B–A
   are one pair; a pair within one outlet is that outlet twice);
 * weeks are ISO weeks (Monday to Sunday, UTC) of the day a pair was stored (`created_at`);

@@ -10,7 +10,7 @@ from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import progress
-from factcheck.tasks import rescoring
+from factcheck.tasks.pairs import rescoring
 from factcheck.tasks.steps import (
     CLAIMS_VERSION,
     detect_pairs_task,

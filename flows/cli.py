@@ -344,7 +344,7 @@ def _rescorers() -> list:
     global _RESCORERS
     if _RESCORERS is None:
         from factcheck.config.settings import Settings
-        from factcheck.tasks import rescoring
+        from factcheck.tasks.pairs import rescoring
 
         settings = Settings()
         _RESCORERS = [rescoring.nli_rescorer(settings), rescoring.llm_judge(settings)]
@@ -355,8 +355,8 @@ _RESCORERS: list | None = None
 
 
 def _check_record(a: str, b: str, threshold: float) -> dict:
-    from factcheck.tasks import rescoring
-    from factcheck.tasks.contradictions import score_statements
+    from factcheck.tasks.pairs import rescoring
+    from factcheck.tasks.pairs.detect import score_statements
 
     score, claim_a, claim_b = score_statements(a, b)
     if claim_a is not None and claim_b is not None:
@@ -455,7 +455,7 @@ def _chunks(iterable, size: int):
 
 
 def _prepare(texts: list[str]) -> None:
-    from factcheck.tasks.contradictions import prepare_statements
+    from factcheck.tasks.pairs.detect import prepare_statements
 
     prepare_statements(texts)
 

@@ -24,11 +24,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from factcheck.config.settings import Settings
 from factcheck.db import reanalysis, store
 from factcheck.db.engine import session_scope
-from factcheck.tasks import progress
 from factcheck.flows.hooks import notify_failure
 from factcheck.flows.manual import day_bounds
 from factcheck.flows.nightly import RunSummary, summary_markdown
-from factcheck.tasks import rescoring, steps
+from factcheck.tasks import progress, steps
+from factcheck.tasks.pairs import rescoring
 
 CLAIM_BATCH = 25
 EVENT_BATCH = 10

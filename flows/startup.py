@@ -48,7 +48,7 @@ def start_prefect_server() -> Callable[[], None]:
 def start_side_by_side(workers: int) -> Callable[[], None]:
     """Start the server and `workers` CPU workers (models loaded) together; returns `wait`."""
     from factcheck.tasks import cpu_pool
-    from factcheck.tasks.contradictions import load_models
+    from factcheck.tasks.pairs.detect import load_models
 
     wait = start_prefect_server()
     cpu_pool.start(workers, load_models)

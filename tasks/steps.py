@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
-from factcheck.tasks import articles, claims, contradictions, cpu_pool, events, feeds, progress, rescoring
+from factcheck.tasks import articles, claims, cpu_pool, events, feeds, progress
 from factcheck.tasks.feeds import backoff
 from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
 from factcheck.tasks.net import HttpSettings, RetryPolicy, make_client
+from factcheck.tasks.pairs import dedup, detect, rescoring
 
 CLAIMS_VERSION = "claims-1"
 
@@ -358,19 +359,19 @@ class DetectionOutcome:
     claims: int = 0
 
 
-def events_contradictions(claim_sets: list[list], settings: Settings, rescorers: list) -> list[contradictions.Guarded]:
+def events_contradictions(claim_sets: list[list], settings: Settings, rescorers: list) -> list[detect.Guarded]:
     """Each event's contradicting pairs, or the error that stopped them: the rules score the
     events side by side on the CPU pool, then the configured rescorers revise them here."""
     workers = cpu_pool.pool_size(settings.cpu_workers)
     if not any(rescorers):
         # The workers keep the pairs too and send back only the representatives: deduplicating
         # here would parse every kept claim a second time in this process.
-        return cpu_pool.run_each(workers, contradictions.guarded, claim_sets,
-                                 detector=contradictions.find_contradictions, threshold=settings.pair_threshold)
+        return cpu_pool.run_each(workers, detect.guarded, claim_sets,
+                                 detector=detect.find_contradictions, threshold=settings.pair_threshold)
     # A rescorer may raise any candidate, zero-scored ones included.
-    scored_sets = cpu_pool.run_each(workers, contradictions.guarded, claim_sets, detector=contradictions.score_candidates)
+    scored_sets = cpu_pool.run_each(workers, detect.guarded, claim_sets, detector=detect.score_candidates)
     return [
-        scored if scored.error else contradictions.Guarded(contradictions.keep_contradictions(
+        scored if scored.error else detect.Guarded(dedup.keep_contradictions(
             rescoring.rescore(scored.value, rescorers, lambda ref: ref.claim), settings.pair_threshold))
         for scored in scored_sets
     ]

@@ -10,7 +10,7 @@ from factcheck.db import reviews, store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import models as m
 from factcheck.tasks.claims import claims_from_statement
-from factcheck.tasks.contradictions import score_pair
+from factcheck.tasks.pairs.detect import score_pair
 
 PASSWORD = "correct horse battery"
 PAYLOAD = "<script>alert(1)</script>"

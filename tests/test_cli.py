@@ -71,7 +71,7 @@ def stored_pair(use_database):
     from factcheck.db import store
     from factcheck.db.engine import session_scope
     from factcheck.tasks import models as m
-    from factcheck.tasks.contradictions import score_pair
+    from factcheck.tasks.pairs.detect import score_pair
     from factcheck.tasks.claims import claims_from_statement
 
     when = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""Tests of pair scoring, candidate pairs and statement scoring (tasks/contradictions.py)."""
+"""Tests of pair scoring, candidate pairs and statement scoring (tasks/pairs/detect.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from factcheck.tasks.claims import claims_from_statement
-from factcheck.tasks.contradictions import (
-    DETECTOR_VERSION,
-    candidate_pairs,
-    find_contradictions,
-    guarded,
-    score_pair,
-    score_statements,
-)
+from factcheck.tasks.pairs.candidates import candidate_pairs
+from factcheck.tasks.pairs.detect import DETECTOR_VERSION, find_contradictions, guarded, score_pair, score_statements
 from factcheck.tasks.models import Claim, ClaimRef, Quantity
 
 MON = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -257,7 +251,7 @@ def test_called_off_strike_vs_walkout_is_scored_without_word_overlap():
 
 # --- deduplication of restatements (rules-2) ----------------------------------------------------
 
-from factcheck.tasks.contradictions import conflict_key, deduplicate, keep_contradictions  # noqa: E402
+from factcheck.tasks.pairs.dedup import conflict_key, deduplicate, keep_contradictions  # noqa: E402
 from factcheck.tasks.models import PairScore, Reason  # noqa: E402
 
 
@@ -335,7 +329,7 @@ def test_pairs_skipped_before_alignment_are_exactly_pairs_without_any_conflict()
     """The pre-check skips a pair only when no conflict check could fire: across every pair of the
     own pair set's sentences (not only the labelled ones), no skipped pair has a reason, and no
     two frames are related without sharing a relation key."""
-    from factcheck.tasks.contradictions import parse_claims
+    from factcheck.tasks.pairs.detect import parse_claims
     from factcheck.tasks.language.frames import claim_frames
     from factcheck.tasks.pairs import conflicts
     from factcheck.tasks.pairs.align import relation, relation_keys

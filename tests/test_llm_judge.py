@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from loopback import closed_port_url
 
-from factcheck.tasks.detectors.llm_judge import JudgeSettings, LLMJudge, Verdict, parse_verdict
+from factcheck.tasks.pairs.detectors.llm_judge import JudgeSettings, LLMJudge, Verdict, parse_verdict
 from factcheck.tasks.models import Claim, Evidence, PairScore, Reason
 
 KEY = "sk-test-SECRET-4242"
@@ -148,7 +148,7 @@ def test_rejection_lowers_score_below_threshold_and_keeps_reasons(fake: FakeLLM,
     fake.script = [chat(verdict_json(False, 0.9, "Different towns.")),
                    chat(verdict_json(False, 0.5, "Unsure."))]
     strong, weak = rule_score(0.95), rule_score(0.8)
-    with caplog.at_level(logging.INFO, logger="factcheck.tasks.detectors.llm_judge"), make_judge(fake) as judge:
+    with caplog.at_level(logging.INFO, logger="factcheck.tasks.pairs.detectors.llm_judge"), make_judge(fake) as judge:
         first, second = judge.rescore([(claim(A), claim(B), strong), (claim(A), claim("x"), weak)])
     assert first.score < 0.5 and first.score == pytest.approx(min(0.95 * (1 - 0.81), 0.49))
     assert first.reasons == strong.reasons  # no negative reason added

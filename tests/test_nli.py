@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.tasks.detectors import nli
+from factcheck.tasks.pairs.detectors import nli
 from factcheck.tasks.models import Claim, Evidence, PairScore, Reason
 
 try:
@@ -198,7 +198,7 @@ def test_load_nli_shares_one_model_per_process(tmp_path: Path) -> None:
 @needs_extra
 def test_the_configured_model_rescores_through_the_pipeline_hook(tmp_path: Path) -> None:
     from factcheck.config.settings import Settings
-    from factcheck.tasks import rescoring
+    from factcheck.tasks.pairs import rescoring
 
     path = make_model(tmp_path, STANDARD, {"contradiction": 10.0})
     nli.load_nli.cache_clear()
@@ -239,10 +239,11 @@ def test_nothing_is_imported_unless_configured() -> None:
     code = (
         "import sys\n"
         "sys.modules['torch'] = sys.modules['transformers'] = None\n"
-        "import factcheck.tasks.detectors.nli\n"
+        "import factcheck.tasks.pairs.detectors.nli\n"
         "del sys.modules['torch'], sys.modules['transformers']\n"
         "from factcheck.config.settings import Settings\n"
-        "from factcheck.tasks import rescoring, steps\n"
+        "from factcheck.tasks import steps\n"
+        "from factcheck.tasks.pairs import rescoring\n"
         "assert rescoring.nli_rescorer(Settings()) is None\n"
         "assert not {'torch', 'transformers'} & set(sys.modules), sorted(sys.modules)\n"
     )

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.tasks.contradictions import DEFAULT_THRESHOLD, score_statements
+from factcheck.tasks.pairs.detect import score_statements
+from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 
 PAIRS_FILE = Path(__file__).parent / "data" / "contradiction_pairs.jsonl"
 LABELS = {"contradiction", "compatible"}

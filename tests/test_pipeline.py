@@ -164,7 +164,7 @@ def test_a_configured_nli_model_rescores_pairs_in_a_real_run(prefect_harness, us
     if test_nli.torch is None or test_nli.transformers is None:
         pytest.skip("torch/transformers missing: install the nli extra to run the NLI pipeline test")
     from factcheck.flows.nightly import nightly
-    from factcheck.tasks.contradictions import DETECTOR_VERSION
+    from factcheck.tasks.pairs.detect import DETECTOR_VERSION
 
     _site, feeds = demo_feeds
     model = test_nli.make_model(tmp_path / "tiny-nli", test_nli.STANDARD, bias={"contradiction": 10.0})

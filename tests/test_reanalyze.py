@@ -139,7 +139,7 @@ def test_reanalyze_with_new_versions_keeps_verdicts_and_adds_nothing_twice(prefe
 
     # A new extractor and new detectors: every claim and pending pair is recomputed and relabelled.
     monkeypatch.setattr("factcheck.tasks.steps.CLAIMS_VERSION", "claims-test-2")
-    monkeypatch.setattr("factcheck.tasks.contradictions.DETECTOR_VERSION", "rules-test-2")
+    monkeypatch.setattr("factcheck.tasks.pairs.detect.DETECTOR_VERSION", "rules-test-2")
     summary = reanalyze(since=days[0], until=days[-1])
     assert summary.counts["articles_reanalyzed"] == len(before["events"])
     assert summary.counts["claims_kept"] == before["claims"] and summary.counts["claims_inserted"] == 0

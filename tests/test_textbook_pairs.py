@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.tasks.contradictions import DEFAULT_THRESHOLD, score_statements
+from factcheck.tasks.pairs.detect import score_statements
+from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 
 TEXTBOOK = {
     "place": ("The talks were held in Paris on Monday.", "The talks were held in Berlin on Monday."),

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# A pair is stored when its P(contradiction) reaches this (the `pair_threshold` setting overrides it).
+DEFAULT_THRESHOLD = 0.5
 MODEL_PATH = Path(__file__).with_name("model") / "scorer.json"
 _REQUIRED = ("kind", "version", "features", "mean", "scale", "weights", "bias", "threshold")
 

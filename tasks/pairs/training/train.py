@@ -103,7 +103,7 @@ class FeatureCache:
 
 def _preparse(rows: Sequence[Row]) -> None:
     """One batched parse for a chunk (nlp.pipe is about twice as fast as one text at a time)."""
-    from factcheck.tasks.contradictions import prepare_statements
+    from factcheck.tasks.pairs.detect import prepare_statements
 
     prepare_statements([side for r in rows for side in (r.a, r.b)])
 

@@ -1,4 +1,4 @@
-"""Cheap sentence features for the candidate-pair index (`contradictions.candidate_pairs`).
+"""Cheap sentence features for the candidate-pair index (`tasks/pairs/candidates.py`).
 
 Dependency-free and cached per sentence text: the index must see every claim of an event before
 anything is parsed, so it works on tokens, table lemmas, capitalised names and happening classes,

@@ -1,4 +1,4 @@
-"""An LLM judge over any OpenAI-compatible chat completions API (opt-in, see `tasks/rescoring.py`).
+"""An LLM judge over any OpenAI-compatible chat completions API (opt-in, see `tasks/pairs/rescoring.py`).
 
 Rules find candidates cheaply but cannot read; a model can tell "14 killed" vs "31 killed" in two
 different towns from a real conflict. Calls cost money or GPU time, so the judge sees only the
@@ -8,7 +8,7 @@ Score revision (`LLMJudge.rescore`):
 
 - Confirmed: an "llm" `Reason` of weight `confidence * weight` joins the pair's reasons, and the
   score becomes `1 - (1 - score) * (1 - confidence * weight)`: the noisy-or of
-  `contradictions.score_pair` with the existing (already hedge-scaled) score as one term. No hedge
+  `detect.score_pair` with the existing (already hedge-scaled) score as one term. No hedge
   factor is applied to the judge's reason: the model read the hedges itself.
 - Rejected with `confidence >= REJECT_CONFIDENCE`: the score becomes
   `min(score * (1 - confidence * weight), DEFAULT_THRESHOLD - 0.01)`, so the pair falls below the
@@ -34,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from factcheck.tasks.contradictions import DEFAULT_THRESHOLD
+from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 from factcheck.tasks.models import Claim, Evidence, PairScore, Reason
 
 __all__ = ["JudgeSettings", "LLMJudge", "Verdict", "parse_verdict"]

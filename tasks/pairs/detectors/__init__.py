@@ -1,5 +1,5 @@
 """The candidate index's sentence features (text.py) and the opt-in model rescorers (nli.py,
-llm_judge.py). Pair scoring itself lives in tasks/pairs and tasks/language."""
+llm_judge.py); the per-sentence caches they and the frames keep."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def release_sentence_caches() -> None:
     They pay off inside one event, where each claim meets every other; across events they only
     hold memory, several hundred MB per long-lived process after a night's 100,000 claims.
     """
-    from factcheck.tasks.detectors.text import features
+    from factcheck.tasks.pairs.detectors.text import features
     from factcheck.tasks.language import nlp
     from factcheck.tasks.language.frames import claim_frames
     from factcheck.tasks.pairs import conflicts

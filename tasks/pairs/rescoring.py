@@ -26,7 +26,7 @@ def detector_version(settings: Settings) -> str:
     Events analysed with another combination count as stale, so switching a model on or off
     re-analyses them on the next run (reviewers' verdicts are kept).
     """
-    from factcheck.tasks.contradictions import DETECTOR_VERSION
+    from factcheck.tasks.pairs.detect import DETECTOR_VERSION
 
     parts = [DETECTOR_VERSION]
     if settings.nli_model:
@@ -39,7 +39,7 @@ def detector_version(settings: Settings) -> str:
 def nli_rescorer(settings: Settings) -> Rescorer | None:
     if not settings.nli_model:
         return None
-    from factcheck.tasks.detectors.nli import load_nli
+    from factcheck.tasks.pairs.detectors.nli import load_nli
 
     return load_nli(settings.nli_model, settings.nli_device, settings.nli_batch_size)
 
@@ -48,7 +48,7 @@ def llm_judge(settings: Settings) -> Rescorer | None:
     """A new judge; its cost cap counts the pairs it has sent, so keep one per run."""
     if not (settings.llm_base_url and settings.llm_model):
         return None
-    from factcheck.tasks.detectors.llm_judge import JudgeSettings, LLMJudge
+    from factcheck.tasks.pairs.detectors.llm_judge import JudgeSettings, LLMJudge
 
     return LLMJudge(
         JudgeSettings(
