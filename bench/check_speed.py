@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from factcheck.flows.cli import _check_batch
-    from factcheck.tasks.corpus_site import demo_corpus, load_corpus
+    from factcheck.flows.demo.site import demo_corpus, load_corpus
 
     corpus = load_corpus(args.corpus) if args.corpus else demo_corpus()
     pairs = build_pairs(corpus, args.pairs)

@@ -169,7 +169,7 @@ def measure_overhead(n: int) -> dict:
 
 
 def _serve(corpus_dir: Path, tmp: Path):
-    from factcheck.tasks.corpus_site import CorpusSite, feeds_toml
+    from factcheck.flows.demo.site import CorpusSite, feeds_toml
 
     site = CorpusSite(corpus_dir).start()
     feeds = tmp / "feeds.toml"

@@ -84,7 +84,7 @@ def matches(pair: StoredPair, gold) -> bool:
 
 def run_pipeline(corpus_dir: Path, database_url: str, threshold: float) -> tuple[float, dict]:
     """Serve the corpus, run the nightly flow once; returns (seconds, counts)."""
-    from factcheck.tasks.corpus_site import CorpusSite, feeds_toml
+    from factcheck.flows.demo.site import CorpusSite, feeds_toml
 
     os.environ["FACTCHECK_DATABASE_URL"] = database_url
     os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"
@@ -285,7 +285,7 @@ def corpus_and_threshold(corpus_dir: Path, threshold: float | None):
     for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING"}.items():
         os.environ.setdefault(key, value)
     from factcheck.config.settings import Settings
-    from factcheck.tasks.corpus_site import CorpusError, load_corpus
+    from factcheck.flows.demo.site import CorpusError, load_corpus
 
     try:
         corpus = load_corpus(corpus_dir)

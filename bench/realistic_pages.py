@@ -2,7 +2,7 @@
 
     python bench/realistic_pages.py CORPUS_DIR OUT_DIR [--base-url http://127.0.0.2:8000] [--seed 7]
 
-`tasks/corpus_site.py` serves lean pages (a few KB: a header, a cookie line, the article, three
+`flows/demo/site.py` serves lean pages (a few KB: a header, a cookie line, the article, three
 related links). Real news pages are 30-200 KB of which the article is 2-5 %: inline CSS, several
 inline scripts (consent manager, analytics, ad slots, a hydration blob that repeats the article),
 JSON-LD, a mega-menu with hundreds of links, a cookie banner, share widgets, inline "read more"
@@ -190,7 +190,7 @@ def _footer(rng: random.Random, base: str, outlet: str, year: int) -> str:
 
 
 def render_page(article, base_url: str, feed_url: str, seed: int = 7) -> bytes:
-    """A heavy page (30-200 KB) for a `tasks.corpus_site.CorpusArticle`-like object."""
+    """A heavy page (30-200 KB) for a `flows.demo.site.CorpusArticle`-like object."""
     rng = _rng(seed, article.id)
     target = target_size(rng)
     e = escape
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1].parent))
-    from factcheck.tasks.corpus_site import load_corpus
+    from factcheck.flows.demo.site import load_corpus
 
     corpus = load_corpus(args.corpus_dir)
     args.out_dir.mkdir(parents=True, exist_ok=True)

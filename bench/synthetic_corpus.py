@@ -2,7 +2,7 @@
 
     python bench/synthetic_corpus.py OUT_DIR [--articles 2000] [--outlets 20] [--events N] [--seed 7]
 
-Writes OUT_DIR/articles/<id>.json in the corpus layout that `tasks/corpus_site.py` serves (no
+Writes OUT_DIR/articles/<id>.json in the corpus layout that `flows/demo/site.py` serves (no
 gold.jsonl: nothing here is labelled). Each event is one fictional happening (a ferry accident,
 a factory fire, talks, a strike, a flood, a merger, a rate decision, a protest) with its own
 invented place, people, organisations and figures; its articles come from different outlets

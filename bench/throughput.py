@@ -79,7 +79,7 @@ def prepare(work: Path, articles: int, outlets: int, seed: int) -> dict:
     from realistic_pages import render_page
     from synthetic_corpus import generate
 
-    from factcheck.tasks.corpus_site import _render_atom, _render_rss, load_corpus
+    from factcheck.flows.demo.site import _render_atom, _render_rss, load_corpus
 
     generate(work / "corpus", articles, outlets, max(1, articles // 8), seed)
     corpus = load_corpus(work / "corpus")
@@ -472,7 +472,7 @@ def _store_articles(n: int, seed: int, tmp: Path) -> int:
     from factcheck.db import store
     from factcheck.db.engine import session_scope
     from factcheck.tasks.articles import content_hash
-    from factcheck.tasks.corpus_site import load_corpus
+    from factcheck.flows.demo.site import load_corpus
     from factcheck.tasks.models import Article
 
     corpus = load_corpus(generate(tmp / "corpus", n, default_outlets(n), max(1, n // 8), seed))
@@ -496,7 +496,7 @@ def child_analyze(articles: int, seed: int) -> dict:
         meter = instrument()
         from factcheck.config.settings import Settings
         from factcheck.flows.analyze import analyze
-        from factcheck.flows.runners import analysis_runner
+        from factcheck.flows.ops.runners import analysis_runner
 
         result: dict = {"stored": _store_articles(articles, seed, tmp), "startup_s": _warm_up()}
         with TreeMemory() as memory:

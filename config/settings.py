@@ -126,7 +126,7 @@ class Settings(BaseSettings):
     )
     failure_webhook_timeout_s: float = Field(default=5.0, gt=0)
 
-    # The digest of new pairs after each nightly and manual run (flows/digest.py, flows/delivery.py)
+    # The digest of new pairs after each nightly and manual run (flows/reports/digest.py, flows/reports/delivery.py)
     alert_threshold: float = Field(
         default=0.8, ge=0.0, le=1.0, description="New pairs scoring at least this are listed in the digest."
     )

@@ -1,4 +1,4 @@
-"""The reads behind the digest of new pairs (flows/digest.py): the pairs stored in a time window,
+"""The reads behind the digest of new pairs (flows/reports/digest.py): the pairs stored in a time window,
 their events' titles, and the window of a run.
 
 Pairs carry no run id: a run's new pairs are the pairs stored (`claim_pairs.created_at`) between

@@ -167,7 +167,7 @@ def preflight_detection() -> None:
 def start_run_side_by_side():
     """Prefect's temporary server and the CPU workers starting together; returns `wait`."""
     from factcheck.config.settings import Settings
-    from factcheck.flows.startup import start_side_by_side
+    from factcheck.flows.ops.startup import start_side_by_side
     from factcheck.tasks.cpu_pool import pool_size
 
     return start_side_by_side(pool_size(Settings().cpu_workers))
@@ -223,7 +223,7 @@ def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
 
 
 def print_summary(summary: dict) -> None:
-    from factcheck.flows.render import summary_tables
+    from factcheck.flows.reports.render import summary_tables
 
     for table in summary_tables(summary["counts"], summary["issues"]):
         out.print(table)
@@ -255,11 +255,11 @@ def demo(
     import tempfile
     from importlib.resources import files
 
-    from factcheck.tasks.corpus_site import CorpusSite, feeds_toml, load_corpus
+    from factcheck.flows.demo.site import CorpusSite, feeds_toml, load_corpus
 
     os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"  # the demo's own sites are on loopback
     url = use_database(database, default="sqlite:///factcheck-demo.db")
-    corpus = load_corpus(Path(str(files("factcheck.config") / "demo")))
+    corpus = load_corpus(Path(str(files("factcheck.flows.demo") / "corpus")))
     with CorpusSite(corpus, port=port) as site, tempfile.TemporaryDirectory() as tmp:
         feeds_file = Path(tmp) / "feeds.toml"
         feeds_file.write_text(feeds_toml(site), encoding="utf-8")
@@ -267,7 +267,7 @@ def demo(
         summary = run_pipeline(feeds_file, verbose=False)
     print_summary(summary)
     from factcheck.db.queries import PairFilter, list_pairs
-    from factcheck.flows.render import pair_panel
+    from factcheck.flows.reports.render import pair_panel
 
     with open_session(url) as session:
         found = list_pairs(session, PairFilter(), limit=1000)
@@ -326,8 +326,8 @@ def serve(
     The nightly schedule fires, and runs can be started from the Prefect UI or with
     `prefect deployment run`. Without PREFECT_API_URL a local Prefect server is started
     (SQLite, UI on http://127.0.0.1:4200) and stopped on exit."""
-    from factcheck.flows.serve import ServerError
-    from factcheck.flows.serve import serve as serve_deployments
+    from factcheck.flows.ops.serve import ServerError
+    from factcheck.flows.ops.serve import serve as serve_deployments
 
     use_database(database)
     try:
@@ -395,7 +395,7 @@ def check(
     if as_json:
         out.print_json(data=record)
         return
-    from factcheck.flows.render import reasons_text
+    from factcheck.flows.reports.render import reasons_text
 
     verdict = "[bold red]contradiction[/]" if record["contradiction"] else "[green]no contradiction found[/]"
     out.print(f"{verdict} · score {record['score']:.2f} (threshold {threshold:.2f})")
@@ -558,7 +558,7 @@ def pairs_list(
 ) -> None:
     """Stored pairs, newest first (or strongest first with --sort score)."""
     from factcheck.db.queries import count_pairs, list_pairs
-    from factcheck.flows.render import pairs_table
+    from factcheck.flows.reports.render import pairs_table
 
     filters = _pair_filter(
         status=status, outlet=outlet, min_score=min_score, event=event, since=since, until=until, search=search, sort=sort
@@ -579,7 +579,7 @@ def pairs_list(
 def pairs_show(pair_id: int, database: DatabaseOpt = None) -> None:
     """One pair: both statements with speakers, outlets, links, and the reasons."""
     from factcheck.db.queries import get_pair
-    from factcheck.flows.render import pair_panel
+    from factcheck.flows.reports.render import pair_panel
 
     url = use_database(database)
     check_id(pair_id, "PAIR_ID", url)
@@ -628,7 +628,7 @@ def pairs_export(
 ) -> None:
     """Write pairs as JSON lines, CSV (fields as in DESIGN.md) or schema.org ClaimReview JSON-LD."""
     from factcheck.db.queries import count_pairs, iter_pairs
-    from factcheck.flows.export import FORMATS, PROGRESS_THRESHOLD, WRITERS, with_progress
+    from factcheck.flows.reports.export import FORMATS, PROGRESS_THRESHOLD, WRITERS, with_progress
 
     check_text(fmt, "--format")
     if fmt not in FORMATS:
@@ -674,7 +674,7 @@ def stats(
 
     The same figures as the review app's Detector page (db/stats.py)."""
     from factcheck.db.stats import detector_stats
-    from factcheck.flows.render import stats_tables
+    from factcheck.flows.reports.render import stats_tables
 
     url = use_database(database)
     with open_session(url) as session:
@@ -739,8 +739,8 @@ def digest(
     from rich.text import Text
 
     from factcheck.config.settings import Settings
-    from factcheck.flows.delivery import channels, deliver
-    from factcheck.flows.digest import digest_for_run, digest_since, render_console
+    from factcheck.flows.reports.delivery import channels, deliver
+    from factcheck.flows.reports.digest import digest_for_run, digest_since, render_console
 
     if (since is None) == (run is None):
         raise fail("give either --since DAY or --run ID", code=2)

@@ -14,7 +14,7 @@ from prefect import flow
 
 from factcheck.config.feeds import load_feeds
 from factcheck.config.settings import Settings
-from factcheck.flows.hooks import notify_failure
+from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.nightly import RunSummary, resolve_feeds_file, run_pipeline
 from factcheck.tasks.models import FeedSource
 

@@ -14,10 +14,10 @@ from factcheck.config.settings import Settings, bundled_feeds_file
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows.analyze import analyze
-from factcheck.flows.delivery import send_run_digest
-from factcheck.flows.hooks import notify_failure
+from factcheck.flows.reports.delivery import send_run_digest
+from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.ingest import ingest
-from factcheck.flows.runners import analysis_runner, fetch_runner
+from factcheck.flows.ops.runners import analysis_runner, fetch_runner
 from factcheck.tasks.models import FeedSource
 from factcheck.tasks.text_safety import markdown_text
 

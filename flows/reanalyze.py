@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from factcheck.config.settings import Settings
 from factcheck.db import reanalysis, store
 from factcheck.db.engine import session_scope
-from factcheck.flows.hooks import notify_failure
+from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.manual import day_bounds
 from factcheck.flows.nightly import RunSummary, summary_markdown
 from factcheck.tasks import progress, steps

@@ -206,7 +206,8 @@ def test_pairs_export_claimreview_writes_confirmed_pairs_as_json_ld(stored_pair,
 def test_pairs_export_shows_progress_on_a_terminal_only(stored_pair, monkeypatch):
     from rich.console import Console
 
-    from factcheck.flows import cli, export
+    from factcheck.flows import cli
+    from factcheck.flows.reports import export
 
     monkeypatch.setattr(export, "PROGRESS_THRESHOLD", 0)
     for terminal in (True, False):

@@ -19,12 +19,12 @@ import httpx
 import pytest
 from lxml import html as lxml_html
 
-from factcheck.tasks.corpus_site import Corpus, CorpusError, CorpusSite, feeds_toml, load_corpus
+from factcheck.flows.demo.site import Corpus, CorpusError, CorpusSite, feeds_toml, load_corpus
 
 
 @pytest.fixture(scope="module")
 def corpus() -> Corpus:
-    return load_corpus(files("factcheck.config") / "demo")
+    return load_corpus(files("factcheck.flows.demo") / "corpus")
 
 
 @pytest.fixture()

@@ -43,7 +43,7 @@ from factcheck.db import processes, store
 from factcheck.db.engine import get_engine, session_scope
 from factcheck.db.models import Article, Claim, ClaimPair, Event, PairReview, Run
 from factcheck.db.queries import review_pair
-from factcheck.tasks.corpus_site import CorpusSite, feeds_toml, load_corpus
+from factcheck.flows.demo.site import CorpusSite, feeds_toml, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 # About twelve events of ten articles: detection runs them as a batch of ten events and a batch of

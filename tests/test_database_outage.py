@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from factcheck.db import store
 from factcheck.db.engine import DatabaseConnectionLost, DatabaseUnavailable, dispose_all, session_scope
 from factcheck.db.models import Article, Claim, ClaimPair, Feed, Run
-from factcheck.tasks.corpus_site import CorpusSite, demo_corpus, feeds_toml
+from factcheck.flows.demo.site import CorpusSite, demo_corpus, feeds_toml
 
 POSTGRES_URL = os.environ.get("FACTCHECK_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: set FACTCHECK_TEST_POSTGRES_URL")

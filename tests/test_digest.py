@@ -29,13 +29,13 @@ from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.db.models import Article, Claim, ClaimPair, Event, Run
 from factcheck.flows.cli import app
-from factcheck.flows.delivery import (
+from factcheck.flows.reports.delivery import (
     DeliveryConfigError,
     deliver,
     parse_smtp_url,
     send_run_digest,
 )
-from factcheck.flows.digest import (
+from factcheck.flows.reports.digest import (
     Digest,
     DigestEvent,
     DigestPair,
@@ -503,7 +503,7 @@ def test_a_broken_digest_step_becomes_a_run_issue_and_never_raises(use_database,
     def broken(*args, **kwargs):
         raise RuntimeError("boom at postgresql://u:hunter2@db/x")
 
-    monkeypatch.setattr("factcheck.flows.digest.digest_for_run", broken)
+    monkeypatch.setattr("factcheck.flows.reports.digest.digest_for_run", broken)
     assert send_run_digest(use_database, run_id, settings=_settings(digest_webhook_url="http://127.0.0.1:9/x")) == []
     (issue,) = _issues(use_database, run_id)
     assert (issue.stage, issue.status) == ("digest", "failed: RuntimeError")
@@ -583,7 +583,7 @@ def test_cli_digest_prints_and_sends(use_database, monkeypatch):
 
 @pytest.fixture
 def corpus_feeds(tmp_path: Path, monkeypatch) -> Iterator[Path]:
-    from factcheck.tasks.corpus_site import CorpusSite, demo_corpus, feeds_toml
+    from factcheck.flows.demo.site import CorpusSite, demo_corpus, feeds_toml
 
     monkeypatch.setenv("FACTCHECK_ALLOW_PRIVATE_ADDRESSES", "true")
     with CorpusSite(demo_corpus()) as site:

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from rich.console import Console
 
 from factcheck.db.queries import PairView, Side
-from factcheck.flows.export import claim_review, speaker_entity, with_progress, write_claimreview
+from factcheck.flows.reports.export import claim_review, speaker_entity, with_progress, write_claimreview
 
 WHEN = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
 

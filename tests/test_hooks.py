@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from loopback import closed_port_url
 
-from factcheck.flows.hooks import notify_failure
+from factcheck.flows.ops.hooks import notify_failure
 
 
 class Receiver:

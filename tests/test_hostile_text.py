@@ -161,7 +161,7 @@ def test_run_summary_markdown_keeps_feed_text_literal():
 
 
 def test_run_summary_tables_print_feed_text_literally():
-    from factcheck.flows.render import summary_tables
+    from factcheck.flows.reports.render import summary_tables
 
     printed = _printed(*summary_tables({"feeds_fetched": 1}, _hostile_issues()))
     assert not any(c in printed for c in ESCAPES)
@@ -171,7 +171,7 @@ def test_run_summary_tables_print_feed_text_literally():
 
 def test_pair_tables_and_panels_print_stored_text_without_escapes():
     from factcheck.db.queries import PairView, Side
-    from factcheck.flows.render import pair_panel, pairs_table
+    from factcheck.flows.reports.render import pair_panel, pairs_table
 
     when = datetime(2026, 3, 3, 9, tzinfo=UTC)
     side = Side(text="The quay \x1b[2Jcloses [b]today[/b].", speaker="Mayor \x1b]0;pwned\x07Ana", outlet="Herald\x07",

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from factcheck.db.engine import session_scope
 from factcheck.db.models import Article, Claim, ClaimPair, Event, Feed, RunIssue
 from factcheck.db.queries import iter_pairs
-from factcheck.tasks.corpus_site import CorpusSite, demo_corpus, feeds_toml
+from factcheck.flows.demo.site import CorpusSite, demo_corpus, feeds_toml
 
 CORPUS = demo_corpus()
 GOLD = {g.id: g for g in CORPUS.gold}
 
-# Named pairs of the bundled demo corpus (config/demo/gold.jsonl) that the pipeline must find.
+# Named pairs of the bundled demo corpus (flows/demo/corpus/gold.jsonl) that the pipeline must find.
 MUST_FIND = {
     "g001": "report of a planned meeting vs a spokeswoman's denial that any negotiations existed",
     "g005": "31 vs 18 detainees in the same draft deal",

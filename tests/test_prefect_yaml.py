@@ -264,7 +264,7 @@ def test_the_projects_prefect_yaml_passes_the_strict_check():
 
 
 def test_prefect_yaml_and_factcheck_serve_define_the_same_deployments():
-    from factcheck.flows.serve import SPECS
+    from factcheck.flows.ops.serve import SPECS
 
     _errors, deployments = check_prefect_yaml(PREFECT_YAML)
     in_yaml = {
@@ -315,7 +315,7 @@ def _variant(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
         ("    parameters: {}\n", "    parameters: {feeds_file: [1, 2]}\n", "parameters rejected by flow 'nightly'"),
         ("    work_pool:\n      name: factcheck\n", "    work_pool:\n      nme: factcheck\n", "unknown key 'nme'"),
         ("    concurrency_limit: 1\n", "    concurrency_limit: 0\n", "positive integer"),
-        ("  - factcheck.flows.serve.deploy_settings:", "  - factcheck.flows.serve.deploy_setings:", "cannot be imported"),
+        ("  - factcheck.flows.ops.serve.deploy_settings:", "  - factcheck.flows.ops.serve.deploy_setings:", "cannot be imported"),
         ("  - name: manual\n", "  - name: nightly\n", "the name repeats"),
     ],
 )

@@ -14,7 +14,7 @@ from factcheck.db.engine import session_scope
 from factcheck.db.models import Article, Claim, ClaimPair, Event
 from factcheck.db.queries import review_pair
 from factcheck.tasks import models as m
-from factcheck.tasks.corpus_site import CorpusSite, demo_corpus, feeds_toml
+from factcheck.flows.demo.site import CorpusSite, demo_corpus, feeds_toml
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 

@@ -35,7 +35,7 @@ import pytest
 
 from factcheck.db.engine import session_scope
 from factcheck.db.queries import iter_pairs
-from factcheck.tasks.corpus_site import CorpusSite, demo_corpus, feeds_toml
+from factcheck.flows.demo.site import CorpusSite, demo_corpus, feeds_toml
 
 ROOT = Path(__file__).resolve().parents[1]  # the project directory, where prefect.yaml lives
 POOL = "factcheck"
@@ -44,7 +44,7 @@ SERVER_START_TIMEOUT_S = 90
 RUN_TIMEOUT_S = 180
 CORPUS = demo_corpus()
 # The demo corpus's report-versus-denial pair: diplomats describe a planned signing meeting, the
-# other side's spokeswoman says there were no negotiations at all (config/demo/gold.jsonl).
+# other side's spokeswoman says there were no negotiations at all (flows/demo/corpus/gold.jsonl).
 REPORT_VS_DENIAL = next(g for g in CORPUS.gold if g.id == "g001")
 
 

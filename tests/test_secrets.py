@@ -80,7 +80,7 @@ def test_secrets_stay_out_of_logs_output_and_stored_rows(prefect_harness, secret
     from typer.testing import CliRunner
 
     from factcheck.flows.cli import app
-    from factcheck.tasks.corpus_site import CorpusSite, demo_corpus, feeds_toml
+    from factcheck.flows.demo.site import CorpusSite, demo_corpus, feeds_toml
 
     url = secret_database_url
     judge = FakeLLM()
@@ -247,7 +247,7 @@ def test_mask_secrets_masks_urls_and_dsn_pairs_inside_free_text():
 def test_the_failure_notice_masks_a_database_url_in_the_message():
     from types import SimpleNamespace
 
-    from factcheck.flows.hooks import failure_payload
+    from factcheck.flows.ops.hooks import failure_payload
 
     state = SimpleNamespace(name="Failed", message=f"Flow run failed: postgresql+psycopg://u@h/db?password={QUERY_SECRET}")
     payload = failure_payload(SimpleNamespace(name="nightly"), SimpleNamespace(name="run", id="1"), state)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from factcheck.flows import startup
+from factcheck.flows.ops import startup
 
 SCRIPT = textwrap.dedent(
     """
@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent(
     from prefect import flow
     from prefect.server.api.server import SubprocessASGIServer
 
-    from factcheck.flows.startup import start_prefect_server
+    from factcheck.flows.ops.startup import start_prefect_server
 
     wait = start_prefect_server()
     wait()

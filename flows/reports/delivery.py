@@ -1,4 +1,4 @@
-"""Sending a digest (flows/digest.py): a JSON POST to a chat webhook and an e-mail over SMTP.
+"""Sending a digest (flows/reports/digest.py): a JSON POST to a chat webhook and an e-mail over SMTP.
 
 Each channel is tried `FACTCHECK_DIGEST_RETRIES` more times after a failure that may pass (a
 refused or dropped connection, a timeout, HTTP 408/429/5xx, an SMTP 4xx reply), waiting
@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
-from factcheck.flows.digest import Digest, render_html, render_text, render_webhook, subject
+from factcheck.flows.reports.digest import Digest, render_html, render_text, render_webhook, subject
 from factcheck.tasks.text_safety import one_line
 
 if TYPE_CHECKING:
@@ -370,7 +370,7 @@ def send_run_digest(
     from factcheck.config.settings import Settings
     from factcheck.db import store
     from factcheck.db.engine import session_scope
-    from factcheck.flows.digest import digest_for_run
+    from factcheck.flows.reports.digest import digest_for_run
 
     log = log or logger
     results: list[DeliveryResult] = []

@@ -8,7 +8,7 @@ the server again on exit (Ctrl-C or SIGTERM).
 The deployments are defined here in Python for `serve` and in prefect.yaml for `prefect deploy`;
 tests/test_prefect_yaml.py checks that the two agree. The nightly schedule's timezone comes from
 `FACTCHECK_TIMEZONE` (default UTC) in both: prefect.yaml reads it through the build step
-`factcheck.flows.serve.deploy_settings`.
+`factcheck.flows.ops.serve.deploy_settings`.
 """
 
 from __future__ import annotations

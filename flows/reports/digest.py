@@ -2,7 +2,7 @@
 FACTCHECK_ALERT_THRESHOLD, grouped by event, for a chat webhook, an e-mail and the terminal.
 
 Building and rendering are pure functions over the dataclasses below; `digest_for_run` and
-`digest_since` read the database (db/digest.py); flows/delivery.py sends a digest.
+`digest_since` read the database (db/digest.py); flows/reports/delivery.py sends a digest.
 
 Statements, speakers, outlets, event titles and reasons come from feeds and pages, written by
 strangers. Every renderer takes them through `_clean` (control characters and escape sequences

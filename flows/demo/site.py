@@ -215,8 +215,8 @@ def load_corpus(path: str | os.PathLike[str] | Traversable) -> Corpus:
 
 
 def demo_corpus() -> Corpus:
-    """The small fictional corpus bundled in ``factcheck.config/demo``."""
-    return load_corpus(files("factcheck.config") / "demo")
+    """The small fictional corpus bundled in ``factcheck.flows/demo/corpus``."""
+    return load_corpus(files("factcheck.flows.demo") / "corpus")
 
 
 # --- rendering -------------------------------------------------------------------------------
