@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=5000)
     args = parser.parse_args(argv)
 
-    from factcheck.flows.cli import _check_batch
+    from factcheck.flows.cli.check import _check_batch
     from factcheck.flows.demo.site import demo_corpus, load_corpus
 
     corpus = load_corpus(args.corpus) if args.corpus else demo_corpus()

@@ -206,13 +206,13 @@ def test_pairs_export_claimreview_writes_confirmed_pairs_as_json_ld(stored_pair,
 def test_pairs_export_shows_progress_on_a_terminal_only(stored_pair, monkeypatch):
     from rich.console import Console
 
-    from factcheck.flows import cli
+    from factcheck.flows.cli import pairs as pairs_commands
     from factcheck.flows.reports import export
 
     monkeypatch.setattr(export, "PROGRESS_THRESHOLD", 0)
     for terminal in (True, False):
         buffer = io.StringIO()
-        monkeypatch.setattr(cli, "err", Console(file=buffer, force_terminal=terminal, width=100))
+        monkeypatch.setattr(pairs_commands, "err", Console(file=buffer, force_terminal=terminal, width=100))
         result = runner.invoke(app, ["pairs", "export", "--format", "jsonl", "--database", stored_pair])
         assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
         assert ("Exporting pairs" in buffer.getvalue()) is terminal
