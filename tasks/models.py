@@ -38,6 +38,12 @@ class FeedEntry:
     entry_id: str | None = None
 
 
+# How a fetch failed, for the feed's back-off: "hard" will not fix itself (a wrong address, a
+# refusal, TLS, not a feed, a body over the cap), "http" is the server answering 404/410/429/5xx,
+# "transient" may pass (a timeout, a dropped connection).
+FailureKind = Literal["hard", "http", "transient"]
+
+
 @dataclass(frozen=True)
 class FeedFetch:
     """Outcome of one conditional GET of a feed plus parsing of its bytes."""
@@ -52,6 +58,7 @@ class FeedFetch:
     warning: str | None = None  # e.g. feedparser's bozo exception when entries still parsed
     error: str | None = None  # set when status == "failed"
     retry_after_s: float | None = None  # the server's Retry-After on a failed fetch (429/503)
+    failure: FailureKind | None = None  # set when status == "failed": what the back-off weighs
 
 
 @dataclass(frozen=True)

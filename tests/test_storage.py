@@ -73,7 +73,7 @@ def test_bad_database_urls_get_a_one_line_error():
 def test_feed_state_keeps_validators_on_failure_and_counts_the_streak(database_url):
     source = m.FeedSource("Harbour Post", "http://feeds.example/rss")
     ok = m.FeedFetch(source, "fetched", 200, source.url, etag='"v1"', last_modified="Mon, 02 Mar 2026 08:00:00 GMT")
-    bad = m.FeedFetch(source, "failed", 500, source.url, error="http 500")
+    bad = m.FeedFetch(source, "failed", 500, source.url, error="http 500", failure="http")
     with session_scope(database_url) as session:
         record_feed_fetch(session, ok)
         record_feed_fetch(session, bad)
@@ -187,7 +187,7 @@ def test_feed_backoff_migration_upgrades_an_existing_0001_database(database_url)
     with session_scope(database_url) as session:
         feed = session.scalars(select(Feed)).one()
         assert (feed.failure_score, feed.next_fetch_at, feed.disabled_at, feed.consecutive_failures) == (0.0, None, None, 2)
-        record_feed_fetch(session, m.FeedFetch(source, "failed", 404, source.url, error="http 404"))
+        record_feed_fetch(session, m.FeedFetch(source, "failed", 404, source.url, error="http 404", failure="http"))
     with session_scope(database_url) as session:
         feed = session.scalars(select(Feed)).one()
         assert (feed.consecutive_failures, feed.failure_score) == (3, 2.0)

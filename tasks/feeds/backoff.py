@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Literal
 
-from factcheck.tasks.models import FeedBackoff, FeedFetch
+from factcheck.tasks.models import FailureKind, FeedBackoff, FeedFetch
 
 __all__ = [
-    "BASE_DELAY", "DISABLE_AFTER", "MAX_DELAY", "WEIGHTS", "FailureKind", "after", "classify",
+    "BASE_DELAY", "DISABLE_AFTER", "MAX_DELAY", "WEIGHTS", "FailureKind", "after", "classify", "http_failure_kind",
     "delay_for", "next_fetch_at", "should_disable",
 ]
-
-FailureKind = Literal["hard", "http", "transient"]
 
 WEIGHTS: dict[str, float] = {"hard": 3.0, "http": 2.0, "transient": 1.0}
 BASE_DELAY = timedelta(minutes=15)
@@ -34,29 +31,20 @@ MAX_DELAY = timedelta(hours=24)
 DISABLE_AFTER = 30
 JITTER = 0.10
 
-# Error messages come from tasks.http / tasks.feeds; matched by prefix or fragment.
-_HARD_FRAGMENTS = (
-    "not a feed", "refused", "invalid url", "unsupported url", "dns lookup failed", "tls error",
-    "too many redirects", "response larger than", "invalid content encoding",
-)
-_TRANSIENT_FRAGMENTS = ("timed out", "connection broken", "connection failed", "stream error")
 _HTTP_STATUSES = frozenset({404, 410, 429}) | frozenset(range(500, 600))
 
 
+def http_failure_kind(status: int) -> FailureKind:
+    """404/410/429/5xx are the server answering ("http"); other 4xx (401, 403, 451) are as hard as
+    a wrong URL: the feed will not come back by itself."""
+    return "http" if status in _HTTP_STATUSES else "hard"
+
+
 def classify(fetch: FeedFetch) -> FailureKind | None:
-    """The kind of a failed fetch, or None when it did not fail."""
+    """The kind of a failed fetch, as the fetch recorded it, or None when it did not fail."""
     if fetch.status != "failed":
         return None
-    error = (fetch.error or "").lower()
-    if error.startswith("not a feed") or any(f in error for f in _HARD_FRAGMENTS):
-        return "hard"
-    if fetch.http_status is not None and not 200 <= fetch.http_status < 300:
-        # 404/410/429/5xx are the server answering; other 4xx (401, 403, 451) are as hard as
-        # a wrong URL: the feed will not come back by itself.
-        return "http" if fetch.http_status in _HTTP_STATUSES else "hard"
-    if any(f in error for f in _TRANSIENT_FRAGMENTS):
-        return "transient"
-    return "transient"
+    return fetch.failure or "transient"
 
 
 def weight(kind: FailureKind) -> float:

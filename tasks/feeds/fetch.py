@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import httpx
 
+from factcheck.tasks.feeds.backoff import http_failure_kind
 from factcheck.tasks.feeds.parse import NotAFeed, parse_feed
 from factcheck.tasks.models import FeedFetch, FeedSource
 from factcheck.tasks.net import NO_RETRY, FetchError, RetryPolicy, get_bytes_retrying, parse_retry_after
@@ -41,7 +42,7 @@ def fetch_feed(
     try:
         response = get_bytes_retrying(client, source.url, headers=headers, max_bytes=max_bytes, policy=retry)
     except FetchError as exc:
-        return FeedFetch(source, "failed", etag=etag, last_modified=last_modified, error=str(exc))
+        return FeedFetch(source, "failed", etag=etag, last_modified=last_modified, error=str(exc), failure=exc.kind)
 
     common = {"http_status": response.status_code, "final_url": response.url}
     if response.status_code == 304:
@@ -52,14 +53,14 @@ def fetch_feed(
         )
     if not 200 <= response.status_code < 300:
         return FeedFetch(source, "failed", **common, etag=etag, last_modified=last_modified,
-                         error=f"http {response.status_code}",
+                         error=f"http {response.status_code}", failure=http_failure_kind(response.status_code),
                          retry_after_s=parse_retry_after(response.headers.get("retry-after")))
     try:
         entries, warning = parse_feed(response.content, base_url=response.url,
                                       outlet=source.outlet, feed_url=source.url)
     except NotAFeed as exc:
         return FeedFetch(source, "failed", **common, etag=etag, last_modified=last_modified,
-                         error=f"not a feed: {exc}")
+                         error=f"not a feed: {exc}", failure="hard")
     return FeedFetch(
         source, "fetched", **common,
         etag=response.headers.get("etag"),

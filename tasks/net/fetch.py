@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from factcheck.tasks.models import FailureKind
 from factcheck.tasks.net.client import FetchClient
 from factcheck.tasks.net.errors import FetchError, FetchRefused, TransientFetchError
 from factcheck.tasks.net.guard import parse_url
@@ -54,29 +55,35 @@ def _timeout_of(client: httpx.Client, exc: httpx.TimeoutException) -> float | No
 
 def describe_transport_error(client: httpx.Client, exc: httpx.HTTPError) -> str:
     """A short readable message for an httpx exception (never a traceback)."""
+    return transport_failure(client, exc)[0]
+
+
+def transport_failure(client: httpx.Client, exc: httpx.HTTPError) -> tuple[str, FailureKind]:
+    """The message for an httpx exception and its kind: "hard" when waiting will not help (refused,
+    no such host, TLS, a redirect loop, a bad encoding or URL), else "transient"."""
     text = str(exc).lower()
     if isinstance(exc, httpx.TimeoutException):
         kind = "connect " if isinstance(exc, httpx.ConnectTimeout) else ""
-        return f"{kind}timed out after {_seconds(_timeout_of(client, exc))}"
+        return f"{kind}timed out after {_seconds(_timeout_of(client, exc))}", "transient"
     if isinstance(exc, httpx.TooManyRedirects):
-        return f"too many redirects (>{client.max_redirects})"
+        return f"too many redirects (>{client.max_redirects})", "hard"
     if isinstance(exc, httpx.ConnectError):
         if "refused" in text or "errno 111" in text or "errno 61" in text:
-            return "connection refused"
+            return "connection refused", "hard"
         if ("name or service not known" in text or "nodename nor servname" in text
                 or "temporary failure in name resolution" in text or "errno -2" in text
                 or "errno -3" in text or "getaddrinfo failed" in text):
-            return "dns lookup failed"
+            return "dns lookup failed", "hard"
         if "ssl" in text or "certificate" in text:
-            return f"tls error: {exc}"
-        return f"connection failed: {exc}" if text else "connection failed"
+            return f"tls error: {exc}", "hard"
+        return (f"connection failed: {exc}" if text else "connection failed"), "transient"
     if isinstance(exc, httpx.DecodingError):
-        return "invalid content encoding"
+        return "invalid content encoding", "hard"
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"unsupported URL: {exc}"
+        return f"unsupported URL: {exc}", "hard"
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return f"connection broken: {exc}" if text else "connection broken"
-    return f"{type(exc).__name__}: {exc}" if text else type(exc).__name__
+        return (f"connection broken: {exc}" if text else "connection broken"), "transient"
+    return (f"{type(exc).__name__}: {exc}" if text else type(exc).__name__), "transient"
 
 
 def content_coding(headers: httpx.Headers) -> str | None:
@@ -217,14 +224,16 @@ def _get_bytes(
         raise FetchRefused(f"invalid URL: {exc}") from exc
     except httpx.TimeoutException as exc:
         if deadline.passed():
-            raise FetchError(f"timed out after {_seconds(total_timeout_s)} (total)") from exc
+            raise FetchError(f"timed out after {_seconds(total_timeout_s)} (total)", kind="transient") from exc
         raise TransientFetchError(describe_transport_error(client, exc)) from exc
     except httpx.HTTPError as exc:
-        message = describe_transport_error(client, exc)
-        transient = isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
-                               ) or message.startswith("connection failed")
-        raise (TransientFetchError if transient else FetchError)(message) from exc
+        message, kind = transport_failure(client, exc)
+        # Retried in place: a dropped connection. A refused one is hard for the back-off and is
+        # not retried either.
+        retry = isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+                           ) or message.startswith("connection failed")
+        raise (TransientFetchError if retry else FetchError)(message, kind=kind) from exc
     except httpx.StreamError as exc:
-        raise FetchError(f"stream error: {exc}") from exc
+        raise FetchError(f"stream error: {exc}", kind="transient") from exc
     finally:
         deadline.start(None)
