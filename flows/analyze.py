@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger
 from factcheck.config.settings import Settings
 from factcheck.db import store
 from factcheck.db.engine import session_scope
+from factcheck.flows.runs import batches
 from factcheck.tasks import progress
 from factcheck.tasks.pairs import rescoring
 from factcheck.tasks.steps import (
@@ -38,10 +39,6 @@ class AnalyzeSummary:
         return {**counts, **judge}
 
 
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
 @flow(name="analyze")
 def analyze() -> AnalyzeSummary:
     """Claims for new articles, then events, then detection on the events that changed.
@@ -58,7 +55,7 @@ def analyze() -> AnalyzeSummary:
         article_ids = store.articles_needing_claims(session, CLAIMS_VERSION)
     summary.articles_analyzed = len(article_ids)
     progress.start("claims", len(article_ids))
-    futures = [extract_claims_task.submit(chunk) for chunk in _chunks(article_ids, CLAIM_BATCH)]
+    futures = [extract_claims_task.submit(chunk) for chunk in batches(article_ids, CLAIM_BATCH)]
     summary.claims = sum(f.result() for f in futures)
 
     grouping = group_events_task()
@@ -68,7 +65,7 @@ def analyze() -> AnalyzeSummary:
     with session_scope(url) as session:
         event_ids = store.events_needing_pairs(session, rescoring.detector_version(settings))
     progress.start("events", len(event_ids))
-    futures = [detect_pairs_task.submit(chunk) for chunk in _chunks(event_ids, EVENT_BATCH)]
+    futures = [detect_pairs_task.submit(chunk) for chunk in batches(event_ids, EVENT_BATCH)]
     summary.new_pairs = sum(f.result().new_pairs for f in futures)
     summary.judge = finish_judge()
     logger.info("analyze: %s", summary.as_dict())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger, runtime
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from factcheck.config.feeds import load_feeds
@@ -14,45 +13,12 @@ from factcheck.config.settings import Settings, bundled_feeds_file
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows.analyze import analyze
-from factcheck.flows.reports.delivery import send_run_digest
-from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.ingest import ingest
+from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.ops.runners import analysis_runner, fetch_runner
+from factcheck.flows.reports.delivery import send_run_digest
+from factcheck.flows.runs import RunSummary, merge_counts, recorded_run, summary_markdown
 from factcheck.tasks.models import FeedSource
-from factcheck.tasks.text_safety import markdown_text
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    counts: dict[str, int]
-    issues: list[dict[str, str | None]] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"run_id": self.run_id, "counts": self.counts, "issues": self.issues}
-
-
-def summary_markdown(summary: RunSummary) -> str:
-    """The run summary artifact. Subjects and statuses carry feed titles, URLs and server
-    messages: `markdown_text` keeps them literal (no images, links, HTML or table cells of theirs)."""
-    lines = [f"# factcheck run {summary.run_id}", "", "| count | value |", "|---|---:|"]
-    lines += [f"| {markdown_text(k.replace('_', ' '))} | {v} |" for k, v in summary.counts.items()]
-    if summary.issues:
-        lines += ["", "## Inputs with problems", "", "| stage | subject | status |", "|---|---|---|"]
-        lines += [
-            f"| {markdown_text(i['stage'])} | {markdown_text(i['subject'])} | {markdown_text(i['status'])} |"
-            for i in summary.issues[:200]
-        ]
-    return "\n".join(lines)
-
-
-def merge_counts(*parts: dict[str, int]) -> dict[str, int]:
-    """One run's counts; a count both stages keep (articles analysed, claims) is their sum."""
-    out: dict[str, int] = {}
-    for part in parts:
-        for key, value in part.items():
-            out[key] = out.get(key, 0) + value
-    return out
 
 
 def resolve_feeds_file(feeds_file: str | None, settings: Settings) -> Path:
@@ -71,25 +37,15 @@ def run_pipeline(
     logger = get_run_logger()
     settings = Settings()
     url = settings.database()
-    with session_scope(url) as session:
-        run_id = store.start_run(session, kind=kind, flow_run_id=str(runtime.flow_run.id or "") or None)
-    logger.info("run %d: %d feeds from %s", run_id, len(sources), label)
-    try:
+    with recorded_run(url, kind) as run:
+        logger.info("run %d: %d feeds from %s", run.run_id, len(sources), label)
         runner = fetch_runner(settings)
         fetched = ingest.with_options(task_runner=runner)(
-            sources, run_id, published_since, published_until, with_claims=True
+            sources, run.run_id, published_since, published_until, with_claims=True
         )
         analyzed = analyze.with_options(task_runner=analysis_runner(settings))()
-    except BaseException as exc:
-        # With the database gone this write fails too (one more attempt, see db/outages.py): the
-        # row stays 'running', the flow fails with DatabaseUnavailable, and the next run on this
-        # host marks the row 'interrupted'.
-        with session_scope(url) as session:
-            store.finish_run(session, run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")
-        raise
-    counts = merge_counts(fetched.as_dict(), analyzed.as_dict())
-    with session_scope(url) as session:
-        store.finish_run(session, run_id, status="completed", counts=counts)
+        run.counts = counts = merge_counts(fetched.as_dict(), analyzed.as_dict())
+    run_id = run.run_id
     # The digest of the pairs stored between the run's start and end; it records its own failures
     # as run issues (stage "digest") and never raises, so it cannot fail the run.
     send_run_digest(url, run_id, settings=settings, log=logger)

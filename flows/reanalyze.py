@@ -16,65 +16,21 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from prefect import flow, get_run_logger, runtime, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from factcheck.config.settings import Settings
-from factcheck.db import reanalysis, store
+from factcheck.db import reanalysis
 from factcheck.db.engine import session_scope
-from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.manual import day_bounds
-from factcheck.flows.nightly import RunSummary, summary_markdown
+from factcheck.flows.ops.hooks import notify_failure
+from factcheck.flows.runs import RunSummary, batches, recorded_run, summary_markdown
 from factcheck.tasks import progress, steps
 from factcheck.tasks.pairs import rescoring
 
 CLAIM_BATCH = 25
 EVENT_BATCH = 10
-
-
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
-@task(name="reextract-claims", cache_policy=NO_CACHE)
-def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
-    """Extract a batch of articles' claims again and refresh the stored ones in place."""
-    settings = Settings()
-    total = reanalysis.ClaimRefresh()
-    for article_id in article_ids:
-        with session_scope(settings.database()) as session:
-            article = store.article_for_claims(session, article_id)
-            if article is None:
-                continue
-            found = steps.article_claims(article, settings)
-            total.add(reanalysis.refresh_claims(session, article_id, found, steps.CLAIMS_VERSION))
-        progress.advance("claims")
-    return total
-
-
-@task(name="redetect-contradictions", cache_policy=NO_CACHE)
-def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
-    """Score a batch of events again; returns (pairs inserted, pending pairs refreshed)."""
-    settings = Settings()
-    version = rescoring.detector_version(settings)
-    rescorers = [rescoring.nli_rescorer(settings), steps.run_judge(settings)]
-    found_sets = steps.events_contradictions(steps.load_event_claims(event_ids, settings), settings, rescorers)
-    inserted = refreshed = 0
-    with session_scope(settings.database()) as session:
-        for event_id, found in zip(event_ids, found_sets, strict=True):
-            if found.error:  # its stored pairs stay as they are
-                get_run_logger().warning("detection failed on event %s, its pairs left as they were: %s",
-                                         event_id, found.error)
-                continue
-            new, updated = reanalysis.refresh_pairs(
-                session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found.value], version
-            )
-            inserted += new
-            refreshed += updated
-    progress.advance("events", len(event_ids))
-    return inserted, refreshed
 
 
 @flow(
@@ -96,22 +52,15 @@ def reanalyze(since: date | None = None, until: date | None = None) -> RunSummar
     settings = Settings()
     url = settings.database()
     version = rescoring.detector_version(settings)
-    with session_scope(url) as session:
-        run_id = store.start_run(session, kind="reanalyze", flow_run_id=str(runtime.flow_run.id or "") or None)
-        article_ids = reanalysis.articles_published_between(session, start, end)
-    logger.info(
-        "run %d: reanalyzing %d articles published %s to %s with %s and %s",
-        run_id, len(article_ids), since or "the start", until or "now", steps.CLAIMS_VERSION, version,
-    )
-    try:
-        counts = _reanalyze(article_ids, url)
-    except BaseException as exc:
+    with recorded_run(url, "reanalyze") as run:
         with session_scope(url) as session:
-            store.finish_run(session, run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")
-        raise
-    counts = {**counts, **steps.finish_judge()}
-    with session_scope(url) as session:
-        store.finish_run(session, run_id, status="completed", counts=counts)
+            article_ids = reanalysis.articles_published_between(session, start, end)
+        logger.info(
+            "run %d: reanalyzing %d articles published %s to %s with %s and %s",
+            run.run_id, len(article_ids), since or "the start", until or "now", steps.CLAIMS_VERSION, version,
+        )
+        run.counts = counts = {**_reanalyze(article_ids, url), **steps.finish_judge()}
+    run_id = run.run_id
     summary = RunSummary(run_id, counts)
     markdown = summary_markdown(summary) + (
         f"\n\nReanalysis of articles published {since or 'from the start'} to {until or 'now'};"
@@ -125,14 +74,14 @@ def reanalyze(since: date | None = None, until: date | None = None) -> RunSummar
 def _reanalyze(article_ids: list[int], url: str) -> dict[str, int]:
     refreshed = reanalysis.ClaimRefresh()
     progress.start("claims", len(article_ids))
-    for future in [reextract_claims_task.submit(c) for c in _chunks(article_ids, CLAIM_BATCH)]:
+    for future in [steps.reextract_claims_task.submit(c) for c in batches(article_ids, CLAIM_BATCH)]:
         refreshed.add(future.result())
     with session_scope(url) as session:
         stale = reanalysis.mark_events_stale(session, article_ids)
     grouping = steps.group_events_task()
     event_ids = sorted(set(stale) | set(grouping.touched_events))
     progress.start("events", len(event_ids))
-    results = [f.result() for f in [redetect_pairs_task.submit(c) for c in _chunks(event_ids, EVENT_BATCH)]]
+    results = [f.result() for f in [steps.redetect_pairs_task.submit(c) for c in batches(event_ids, EVENT_BATCH)]]
     return {
         "articles_reanalyzed": len(article_ids),
         **{f"claims_{k}": v for k, v in asdict(refreshed).items()},

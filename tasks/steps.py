@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy.orm import Session
 
 from factcheck.config.settings import Settings
-from factcheck.db import store
+from factcheck.db import reanalysis, store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import articles, claims, cpu_pool, events, feeds, progress
 from factcheck.tasks.feeds import backoff
@@ -400,3 +400,45 @@ def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     progress.advance("events", len(event_ids))
     claims_seen = sum(len(refs) for refs in claim_sets)
     return DetectionOutcome(new_pairs, claims_seen)
+
+
+# --- reanalysis ---------------------------------------------------------------------------------
+
+
+@task(name="reextract-claims", cache_policy=NO_CACHE)
+def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
+    """Extract a batch of articles' claims again and refresh the stored ones in place."""
+    settings = Settings()
+    total = reanalysis.ClaimRefresh()
+    for article_id in article_ids:
+        with session_scope(settings.database()) as session:
+            article = store.article_for_claims(session, article_id)
+            if article is None:
+                continue
+            found = article_claims(article, settings)
+            total.add(reanalysis.refresh_claims(session, article_id, found, CLAIMS_VERSION))
+        progress.advance("claims")
+    return total
+
+
+@task(name="redetect-contradictions", cache_policy=NO_CACHE)
+def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
+    """Score a batch of events again; returns (pairs inserted, pending pairs refreshed)."""
+    settings = Settings()
+    version = rescoring.detector_version(settings)
+    rescorers = [rescoring.nli_rescorer(settings), run_judge(settings)]
+    found_sets = events_contradictions(load_event_claims(event_ids, settings), settings, rescorers)
+    inserted = refreshed = 0
+    with session_scope(settings.database()) as session:
+        for event_id, found in zip(event_ids, found_sets, strict=True):
+            if found.error:  # its stored pairs stay as they are
+                get_run_logger().warning("detection failed on event %s, its pairs left as they were: %s",
+                                         event_id, found.error)
+                continue
+            new, updated = reanalysis.refresh_pairs(
+                session, event_id, [(a.claim_id, b.claim_id, score) for a, b, score in found.value], version
+            )
+            inserted += new
+            refreshed += updated
+    progress.advance("events", len(event_ids))
+    return inserted, refreshed

@@ -152,7 +152,7 @@ def _assert_literal_markdown(markdown: str, issues: int) -> str:
 
 
 def test_run_summary_markdown_keeps_feed_text_literal():
-    from factcheck.flows.nightly import RunSummary, summary_markdown
+    from factcheck.flows.runs import RunSummary, summary_markdown
 
     markdown = summary_markdown(RunSummary(7, {"feeds_fetched": 1, "entries_new": 2}, _hostile_issues()))
     html = _assert_literal_markdown(markdown, issues=2)
