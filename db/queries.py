@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from factcheck.db.models import PAIR_STATUSES, Article, Claim, ClaimPair
+from factcheck.db.models import PAIR_STATUSES, Article, Claim, ClaimPair, Event, Feed
 from factcheck.db.reviews import ReviewError, record_verdict  # noqa: F401  (ReviewError is imported from here too)
 
 
@@ -273,6 +273,33 @@ def iter_pairs(session: Session, filters: PairFilter = PairFilter(), *, batch: i
 def get_pair(session: Session, pair_id: int) -> PairView | None:
     row = session.execute(_pairs_query(PairFilter()).where(ClaimPair.id == pair_id)).first()
     return _view(row) if row else None
+
+
+def previous_pair_id(session: Session, filters: PairFilter, pair: PairView) -> int | None:
+    """The pair just before `pair` in the score-ordered queue `filters` select: the lowest
+    (score, id) above its own (`list_pairs(..., after=...)` gives the next one)."""
+    stmt = (
+        _pairs_query(filters)
+        .where(tuple_(ClaimPair.score, ClaimPair.id) > tuple_(pair.score, pair.id))
+        .order_by(ClaimPair.score.asc(), ClaimPair.id.asc())
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    return row[0].id if row else None
+
+
+def outlets(session: Session) -> list[str]:
+    """Every outlet with a stored article, by name."""
+    return list(session.scalars(select(Article.outlet).distinct().order_by(Article.outlet)))
+
+
+def get_event(session: Session, event_id: int | None) -> Event | None:
+    return session.get(Event, event_id) if event_id is not None else None
+
+
+def list_feeds(session: Session) -> list[Feed]:
+    """Every feed fetched so far, with its state and back-off, by outlet and URL."""
+    return list(session.scalars(select(Feed).order_by(Feed.outlet, Feed.url)))
 
 
 def reviewed_pair_texts(session: Session) -> list[tuple[str, str, str]]:

@@ -10,14 +10,12 @@ def feeds_list(database: DatabaseOpt = None) -> None:
     """Every feed fetched so far with its last status, error, failure streak and back-off."""
     from rich.table import Table
     from rich.text import Text
-    from sqlalchemy import select
-
-    from factcheck.db.models import Feed
+    from factcheck.db.queries import list_feeds
     from factcheck.tasks.text_safety import console_text
 
     url = use_database(database)
     with open_session(url) as session:
-        feeds = session.scalars(select(Feed).order_by(Feed.outlet, Feed.url)).all()
+        feeds = list_feeds(session)
     table = Table(title=f"{len(feeds)} feed(s)")
     for column in ("outlet", "url", "last status", "failures", "last success", "next fetch", "last error"):
         table.add_column(column, overflow="fold")

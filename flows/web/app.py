@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -37,7 +36,7 @@ from starlette.types import ASGIApp
 
 from factcheck.db import queries, reviews, stats
 from factcheck.db.engine import session_scope
-from factcheck.db.models import Article, ClaimPair, Event, max_id
+from factcheck.db.models import max_id
 from factcheck.flows.web import chart, highlight, limits, security
 from factcheck.flows.web.params import QueueParams
 
@@ -283,8 +282,8 @@ class ReviewApp:
                 rows = queries.list_pairs(db, filters, sort="score", after=after, limit=PAGE_SIZE + 1)
                 more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
                 counts = queries.status_counts(db, filters)
-                outlets = list(db.scalars(select(Article.outlet).distinct().order_by(Article.outlet)))
-                event = db.get(Event, params.event) if params.event is not None else None
+                outlets = queries.outlets(db)
+                event = queries.get_event(db, params.event)
                 return Page("queue.html", {
                     "reviewer": reviewer, "csrf": security.csrf_token(self.secret, token),
                     "params": params, "pairs": rows, "counts": counts, "total": sum(counts.values()),
@@ -302,15 +301,7 @@ class ReviewApp:
         """The previous and next pair of the queue this pair was opened from (score order)."""
         filters = params.pair_filter()
         following = queries.list_pairs(db, filters, sort="score", after=(pair.score, pair.id), limit=1)
-        # The previous one: the lowest (score, id) above this pair's, in the same queue.
-        stmt = (
-            queries._pairs_query(filters)
-            .where(tuple_(ClaimPair.score, ClaimPair.id) > tuple_(pair.score, pair.id))
-            .order_by(ClaimPair.score.asc(), ClaimPair.id.asc())
-            .limit(1)
-        )
-        before = db.execute(stmt).first()
-        return (before[0].id if before else None), (following[0].id if following else None)
+        return queries.previous_pair_id(db, filters, pair), (following[0].id if following else None)
 
     async def pair_page(self, request: Request) -> Response:
         pair_id = self.path_id(request.path_params["pair_id"])
@@ -327,7 +318,7 @@ class ReviewApp:
                     return Page("error.html", {"status": 404, "message": "No such pair.", "reviewer": reviewer,
                                                "csrf": security.csrf_token(self.secret, token)}, 404)  # fmt: skip
                 previous, following = self._neighbours(db, params, pair)
-                event = db.get(Event, pair.event_id) if pair.event_id is not None else None
+                event = queries.get_event(db, pair.event_id)
                 siblings = []
                 if pair.event_id is not None:
                     siblings = [p for p in queries.list_pairs(db, queries.PairFilter(event_id=pair.event_id), sort="score", limit=51)
