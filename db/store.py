@@ -112,6 +112,11 @@ class FeedSchedule:
     failure_score: float = 0.0
     last_error: str | None = None
 
+    @property
+    def backoff(self) -> m.FeedBackoff:
+        return m.FeedBackoff(self.consecutive_failures or 0, self.failure_score or 0.0, self.next_fetch_at,
+                             self.disabled_at)
+
 
 def feed_schedule(session: Session, url: str) -> FeedSchedule:
     """The stored back-off state of a feed (a feed never fetched is due now)."""

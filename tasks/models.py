@@ -38,6 +38,26 @@ class FeedEntry:
     entry_id: str | None = None
 
 
+@dataclass(frozen=True)
+class InputIssue:
+    """A problem with one input (a feed, an entry, a page) that a run records and goes on: the
+    stages return these as data, the Prefect task stores them with the run."""
+
+    stage: str  # "feed", "entry", "page", ...
+    subject: str  # the feed URL, the entry's link, ...
+    status: str  # short: "failed", "skipped: no link", "no date", ...
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryTriage:
+    """A fetched feed's entries sorted out: the ones to fetch, by canonical URL (one entry per
+    article), and the problems of the others."""
+
+    fresh: dict[str, FeedEntry]
+    issues: tuple[InputIssue, ...] = ()
+
+
 # How a fetch failed, for the feed's back-off: "hard" will not fix itself (a wrong address, a
 # refusal, TLS, not a feed, a body over the cap), "http" is the server answering 404/410/429/5xx,
 # "transient" may pass (a timeout, a dropped connection).

@@ -11,6 +11,7 @@ engine are per-process resources, created on first use.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -24,7 +25,7 @@ from factcheck.db import reanalysis, store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import articles, claims, cpu_pool, events, feeds, progress
 from factcheck.tasks.feeds import backoff
-from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource
+from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource, InputIssue
 from factcheck.tasks.net import HttpSettings, RetryPolicy, make_client
 from factcheck.tasks.pairs import dedup, detect, rescoring
 
@@ -108,10 +109,10 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
     with session_scope(url) as session:
         etag, last_modified = store.feed_validators(session, source.url)
         schedule = store.feed_schedule(session, source.url)
-        skipped = None if settings.ignore_backoff else _skip_reason(schedule)
+        skipped = None if settings.ignore_backoff else backoff.skip_reason(schedule.backoff, datetime.now(UTC))
         if skipped is not None:
             status, issue = skipped
-            store.record_issue(session, run_id, stage="feed", subject=source.url, status=issue, message=schedule.last_error)
+            record_issues(session, run_id, [InputIssue("feed", source.url, issue, schedule.last_error)])
     if skipped is not None:
         logger.info("feed %s (%s) %s", source.outlet, source.url, issue)
         progress.advance("feeds")
@@ -120,47 +121,27 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
         shared_client(settings), source, etag=etag, last_modified=last_modified, max_bytes=settings.max_feed_bytes,
         retry=retry_policy(settings),
     )
+    triage = feeds.triage_entries(fetch)
     with session_scope(url) as session:
         feed_id = record_feed_fetch(session, fetch, validators=False)
-        if fetch.status == "failed":
-            logger.warning("feed %s (%s) failed: %s", source.outlet, source.url, fetch.error)
-            store.record_issue(session, run_id, stage="feed", subject=source.url, status="failed", message=fetch.error)
-            progress.advance("feeds")
-            return FeedOutcome(source.outlet, source.url, "failed", feed_id, message=fetch.error)
-        if fetch.warning:
-            store.record_issue(
-                session, run_id, stage="feed", subject=source.url, status="parsed with warning", message=fetch.warning
-            )
-        fresh: dict[str, FeedEntry] = {}
-        for entry in fetch.entries:
-            if not entry.link:
-                store.record_issue(
-                    session, run_id, stage="entry", subject=f"{source.url} :: {entry.title or entry.entry_id or '?'}",
-                    status="skipped: no link", message="feed entry has no link",
-                )
-                continue
-            problem = feeds.link_problem(entry.link)
-            if problem is not None:
-                # Shown, never fetched nor stored: the rest of the feed goes on, run after run.
-                store.record_issue(
-                    session, run_id, stage="entry", subject=f"{source.url} :: {entry.title or entry.entry_id or '?'}",
-                    status="skipped: unusable link", message=f"{problem}: {ascii(entry.link[:500])}",
-                )
-                continue
-            if entry.published_at is None:
-                store.record_issue(
-                    session, run_id, stage="entry", subject=entry.link, status="no date",
-                    message="feed entry has no date; the page's date is used if it has one",
-                )
-            fresh.setdefault(articles.canonical_url(entry.link), entry)
-        known = store.stored_urls(session, fresh)
-    unseen = tuple(e for u, e in fresh.items() if u not in known)
+        record_issues(session, run_id, [*feeds.fetch_issues(fetch), *triage.issues])
+        known = store.stored_urls(session, triage.fresh) if fetch.status != "failed" else set()
+    progress.advance("feeds")
+    if fetch.status == "failed":
+        logger.warning("feed %s (%s) failed: %s", source.outlet, source.url, fetch.error)
+        return FeedOutcome(source.outlet, source.url, "failed", feed_id, message=fetch.error)
+    unseen = tuple(e for u, e in triage.fresh.items() if u not in known)
     new = unseen[: settings.max_entries_per_feed]
     validators = (fetch.etag, fetch.last_modified) if fetch.status == "fetched" and len(new) == len(unseen) else None
     logger.info("feed %s: %s, %d entries, %d new", source.outlet, fetch.status, len(fetch.entries), len(new))
-    progress.advance("feeds")
     return FeedOutcome(source.outlet, source.url, fetch.status, feed_id, new, len(fetch.entries), fetch.warning,
                        validators)
+
+
+def record_issues(session: Session, run_id: int, issues: Iterable[InputIssue]) -> None:
+    for issue in issues:
+        store.record_issue(session, run_id, stage=issue.stage, subject=issue.subject, status=issue.status,
+                           message=issue.message)
 
 
 def record_feed_fetch(session: Session, fetch: FeedFetch, *, now: datetime | None = None,
@@ -180,15 +161,6 @@ def save_validators(outcomes: list[FeedOutcome]) -> None:
     with session_scope(Settings().database()) as session:
         for outcome in done:
             store.save_feed_validators(session, outcome.url, *outcome.validators)
-
-
-def _skip_reason(schedule: store.FeedSchedule) -> tuple[str, str] | None:
-    """(outcome status, issue status) when the feed must not be fetched now, else None."""
-    if schedule.disabled_at is not None:
-        return "disabled", f"disabled after {schedule.consecutive_failures} failures"
-    if schedule.next_fetch_at is not None and schedule.next_fetch_at > datetime.now(UTC):
-        return "deferred", f"skipped: backing off until {schedule.next_fetch_at:%Y-%m-%d %H:%M} UTC"
-    return None
 
 
 def _extract(page, entry: FeedEntry, settings: Settings):

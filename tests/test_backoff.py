@@ -56,6 +56,15 @@ def test_failures_are_classified_by_the_kind_the_fetch_recorded(fetch, kind):
     assert backoff.classify(fetch) == kind
 
 
+def test_a_disabled_or_backing_off_feed_is_skipped_until_it_is_due():
+    assert backoff.skip_reason(FeedBackoff(), NOW) is None
+    waiting = FeedBackoff(2, 3.0, NOW + timedelta(hours=1))
+    assert backoff.skip_reason(waiting, NOW) == ("deferred", "skipped: backing off until 2026-03-02 09:00 UTC")
+    assert backoff.skip_reason(waiting, NOW + timedelta(hours=2)) is None
+    disabled = FeedBackoff(31, 60.0, None, NOW)
+    assert backoff.skip_reason(disabled, NOW + timedelta(days=9)) == ("disabled", "disabled after 31 failures")
+
+
 @pytest.mark.parametrize(
     ("route", "kind"),
     [

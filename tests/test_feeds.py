@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from loopback import Route, closed_port_url
 
-from factcheck.tasks.feeds import NotAFeed, fetch_feed, html_to_text, parse_feed
-from factcheck.tasks.models import FeedSource
+from factcheck.tasks.feeds import NotAFeed, fetch_feed, fetch_issues, html_to_text, parse_feed, triage_entries
+from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource, InputIssue
 
 RSS_CT = {"Content-Type": "application/rss+xml; charset=utf-8"}
 ATOM_CT = {"Content-Type": "application/atom+xml"}
@@ -386,3 +386,38 @@ def test_an_entry_with_an_unusable_link_is_reported_and_the_rest_of_its_feed_sto
                                             (f"{base}/two", "Varnholm closes the bridge")]
     assert [tuple(f) for f in feeds] == [(feed.url, "fetched", 0)]
     assert total_issues == len(first_issues) + len(second_issues)
+
+
+# --- what a run does with a fetched feed (pure) ----------------------------------------------------
+
+
+def _entry(link: str | None, *, title: str = "A story", dated: bool = True) -> FeedEntry:
+    return FeedEntry("Harbour Post", "http://feeds.example/rss", link, title=title,
+                     published_at=datetime(2026, 3, 2, tzinfo=UTC) if dated else None)
+
+
+def test_triage_keeps_one_entry_per_article_and_reports_the_others():
+    source = FeedSource("Harbour Post", "http://feeds.example/rss")
+    fetch = FeedFetch(source, "fetched", 200, entries=(
+        _entry("https://news.example/a?utm_source=rss"),
+        _entry("https://NEWS.example/a#comments", title="The same story again"),
+        _entry(None, title="No link"),
+        _entry("javascript:alert(1)", title="Bad link"),
+        _entry("https://news.example/b", dated=False),
+    ))
+    triage = triage_entries(fetch)
+    assert list(triage.fresh) == ["https://news.example/a", "https://news.example/b"]
+    assert triage.fresh["https://news.example/a"].title == "A story"  # the first of the two
+    assert [(i.stage, i.status) for i in triage.issues] == [
+        ("entry", "skipped: no link"), ("entry", "skipped: unusable link"), ("entry", "no date"),
+    ]
+    assert triage.issues[0].subject == "http://feeds.example/rss :: No link"
+
+
+def test_a_failed_or_warned_feed_reports_itself_once():
+    source = FeedSource("Harbour Post", "http://feeds.example/rss")
+    failed = FeedFetch(source, "failed", 404, error="http 404", failure="http")
+    warned = FeedFetch(source, "fetched", 200, warning="undefined entity")
+    assert fetch_issues(failed) == (InputIssue("feed", source.url, "failed", "http 404"),)
+    assert fetch_issues(warned) == (InputIssue("feed", source.url, "parsed with warning", "undefined entity"),)
+    assert fetch_issues(FeedFetch(source, "not_modified", 304)) == ()

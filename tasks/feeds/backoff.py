@@ -22,7 +22,7 @@ from factcheck.tasks.models import FailureKind, FeedBackoff, FeedFetch
 
 __all__ = [
     "BASE_DELAY", "DISABLE_AFTER", "MAX_DELAY", "WEIGHTS", "FailureKind", "after", "classify", "http_failure_kind",
-    "delay_for", "next_fetch_at", "should_disable",
+    "delay_for", "next_fetch_at", "should_disable", "skip_reason",
 ]
 
 WEIGHTS: dict[str, float] = {"hard": 3.0, "http": 2.0, "transient": 1.0}
@@ -96,3 +96,12 @@ def after(prior: FeedBackoff, fetch: FeedFetch, now: datetime) -> FeedBackoff:
         disabled_at = now
     return FeedBackoff(streak, score, next_fetch_at(now, score, streak, fetch.retry_after_s, key=fetch.source.url),
                        disabled_at)
+
+
+def skip_reason(state: FeedBackoff, now: datetime) -> tuple[str, str] | None:
+    """(outcome status, issue status) when the feed must not be fetched at `now`, else None."""
+    if state.disabled_at is not None:
+        return "disabled", f"disabled after {state.consecutive_failures} failures"
+    if state.next_fetch_at is not None and state.next_fetch_at > now:
+        return "deferred", f"skipped: backing off until {state.next_fetch_at:%Y-%m-%d %H:%M} UTC"
+    return None
