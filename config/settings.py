@@ -157,6 +157,26 @@ class Settings(BaseSettings):
         default=2.0, ge=0, le=60, description="Wait before the first retry; doubled before each next one."
     )
 
+    # The review web app (factcheck review-ui).
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the review app's sessions and forms (FACTCHECK_WEB_SECRET); "
+        "without it, one is made and kept in the database.",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["localhost", "127.0.0.1", "::1"],
+        description=(
+            "Host names the review app answers to (FACTCHECK_ALLOWED_HOSTS, comma-separated or a JSON "
+            "list; `*.example.org` for subdomains); any other Host header gets 400. Add the public name "
+            "when serving beyond loopback, e.g. `review.example.org,localhost`."
+        ),
+    )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        return split_list(value)
+
     @field_validator("review_url", mode="before")
     @classmethod
     def _review_url(cls, value: Any) -> Any:

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
-from review_data import PASSWORD
 from starlette.testclient import TestClient
 from test_web import client, csrf_of, pair_status, review_db, sign_in  # noqa: F401  (fixtures)
 
@@ -221,14 +220,14 @@ def test_only_the_configured_host_names_are_served(review_db, monkeypatch):
 
 
 def test_the_allowed_hosts_setting_reads_a_list_or_commas(monkeypatch):
-    from factcheck.flows.web.security import WebSettings
+    from factcheck.config.settings import Settings
 
     monkeypatch.setenv("FACTCHECK_ALLOWED_HOSTS", '["a.example", "b.example"]')
-    assert WebSettings().allowed_hosts == ["a.example", "b.example"]
+    assert Settings().allowed_hosts == ["a.example", "b.example"]
     monkeypatch.setenv("FACTCHECK_ALLOWED_HOSTS", " a.example , *.b.example ")
-    assert WebSettings().allowed_hosts == ["a.example", "*.b.example"]
+    assert Settings().allowed_hosts == ["a.example", "*.b.example"]
     monkeypatch.delenv("FACTCHECK_ALLOWED_HOSTS")
-    assert set(WebSettings().allowed_hosts) >= {"localhost", "127.0.0.1", "::1"}
+    assert set(Settings().allowed_hosts) >= {"localhost", "127.0.0.1", "::1"}
 
 
 # --- the pure checks (limits.py), which the CLI can reuse -----------------------------------------

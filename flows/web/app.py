@@ -34,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from factcheck.config.settings import Settings
 from factcheck.db import queries, reviews, stats
 from factcheck.db.engine import session_scope
 from factcheck.db.models import max_id
@@ -93,7 +94,7 @@ class ReviewApp:
     def __init__(self, database_url: str, secret: bytes | None = None) -> None:
         self.database_url = database_url
         self.max_id = max_id(database_url)
-        self.settings = security.WebSettings()
+        self.settings = Settings()
         configured = self.settings.web_secret
         if secret is None and configured is not None:
             secret = configured.get_secret_value().encode("utf-8")
@@ -444,7 +445,7 @@ class _ReviewStarlette(Starlette):
 
 def create_app(database_url: str, *, secret: bytes | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
     """The ASGI app for a database (its schema is brought up to date on first use). `allowed_hosts`
-    defaults to the setting FACTCHECK_ALLOWED_HOSTS (security.WebSettings)."""
+    defaults to the setting FACTCHECK_ALLOWED_HOSTS (config/settings.py)."""
     review = ReviewApp(database_url, secret)
     hosts = allowed_hosts if allowed_hosts is not None else review.settings.allowed_hosts
 

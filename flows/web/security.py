@@ -17,13 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Annotated, Any
 from urllib.parse import urlsplit
-
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from factcheck.config.settings import split_list
 
 SESSION_COOKIE = "factcheck_session"
 PRE_SESSION_COOKIE = "factcheck_pre"
@@ -49,27 +43,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-
-
-class WebSettings(BaseSettings):
-    """The review app's own settings (prefix FACTCHECK_)."""
-
-    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_file=None, extra="ignore")
-
-    web_secret: SecretStr | None = None
-    allowed_hosts: Annotated[list[str], NoDecode] = Field(
-        default=["localhost", "127.0.0.1", "::1"],
-        description=(
-            "Host names the review app answers to (FACTCHECK_ALLOWED_HOSTS, comma-separated or a JSON "
-            "list; `*.example.org` for subdomains); any other Host header gets 400. Add the public name "
-            "when serving beyond loopback, e.g. `review.example.org,localhost`."
-        ),
-    )
-
-    @field_validator("allowed_hosts", mode="before")
-    @classmethod
-    def _split_hosts(cls, value: Any) -> Any:
-        return split_list(value)
 
 
 def host_pattern(host: str) -> str:
