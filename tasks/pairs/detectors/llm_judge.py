@@ -34,8 +34,9 @@ from typing import Any
 
 import httpx
 
-from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 from factcheck.tasks.models import Claim, Evidence, PairScore, Reason
+from factcheck.tasks.net.retries import parse_retry_after
+from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD
 
 __all__ = ["JudgeSettings", "LLMJudge", "Verdict", "parse_verdict"]
 
@@ -237,7 +238,7 @@ class LLMJudge:
                 if resp.status_code != 429 and resp.status_code < 500:
                     self.last_error = self._redact(error)
                     return None
-                wait = _retry_after(resp.headers.get("retry-after"))
+                wait = parse_retry_after(resp.headers.get("retry-after"))
             if attempt >= self.settings.max_retries:
                 self.last_error = self._redact(error + (f" (after {attempt + 1} attempts)" if attempt else ""))
                 return None
@@ -284,10 +285,3 @@ class LLMJudge:
             return score
         return PairScore(round(min(score.score * (1.0 - strength), DEFAULT_THRESHOLD - 0.01), 4), score.reasons)
 
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds; the HTTP-date form is ignored (backoff applies instead)."""
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
