@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from factcheck.db import reviews
 from factcheck.db.engine import session_scope
 from factcheck.db.models import ClaimPair, PairReview
-from factcheck.flows.web import app as web_app
+from factcheck.flows.web import limits
+from factcheck.flows.web.views import queue as queue_view
 from factcheck.flows.web.app import create_app
 from factcheck.flows.web.highlight import highlight
 from factcheck.flows.web.security import safe_href
@@ -75,7 +76,7 @@ def test_wrong_password_is_refused_and_the_right_one_opens_a_session(client):
 
 
 def test_sign_in_is_throttled_after_repeated_failures(client, monkeypatch):
-    monkeypatch.setattr(web_app, "MAX_FAILURES", 3)
+    monkeypatch.setattr(limits, "MAX_FAILURES", 3)
     for _ in range(3):
         assert sign_in(client, password="guess").status_code == 401
     throttled = sign_in(client)  # even the right password, for a while
@@ -186,7 +187,7 @@ def test_filters_and_search_narrow_the_queue(client, review_db):
 
 def test_the_queue_is_ordered_by_score_and_paged_by_keyset(client, review_db, monkeypatch):
     url, pairs = review_db
-    monkeypatch.setattr(web_app, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queue_view, "PAGE_SIZE", 2)
     sign_in(client)
     first = client.get("/").text
     ids = [int(n) for n in re.findall(r'<tr data-href="/pairs/(\d+)', first)]

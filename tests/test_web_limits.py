@@ -14,7 +14,8 @@ from test_web import client, csrf_of, pair_status, review_db, sign_in  # noqa: F
 
 from factcheck.db import queries, reviews
 from factcheck.db.models import max_id
-from factcheck.flows.web import app as web_app
+from factcheck.flows.web import limits
+from factcheck.flows.web.views import signin
 from factcheck.flows.web.app import create_app
 
 TOO_BIG = str(2**63)
@@ -37,7 +38,7 @@ def post_many(client: TestClient, forms: list[dict[str, str]]) -> list[int]:
 
 
 def test_padded_or_look_alike_names_share_the_throttle(client, monkeypatch):
-    monkeypatch.setattr(web_app, "MAX_FAILURES", 3)
+    monkeypatch.setattr(limits, "MAX_FAILURES", 3)
     for _ in range(3):
         assert sign_in(client, password="guess").status_code == 401
     # Each of these used to be a fresh throttle key that still signed in as "ana".
@@ -55,7 +56,7 @@ def test_odd_sign_in_names_are_refused_with_a_message(client, name):
 
 
 def test_concurrent_attempts_beyond_the_limit_are_refused_unevaluated(client, monkeypatch):
-    monkeypatch.setattr(web_app, "MAX_FAILURES", 3)
+    monkeypatch.setattr(limits, "MAX_FAILURES", 3)
     evaluated = []
     authenticate = reviews.authenticate
 
@@ -71,7 +72,7 @@ def test_concurrent_attempts_beyond_the_limit_are_refused_unevaluated(client, mo
 
 
 def test_failures_from_one_address_are_limited_across_names(client, monkeypatch):
-    monkeypatch.setattr(web_app, "MAX_ADDRESS_FAILURES", 4, raising=False)
+    monkeypatch.setattr(limits, "MAX_ADDRESS_FAILURES", 4)
     for i in range(4):
         assert sign_in(client, name=f"nobody{i}", password="guess").status_code == 401
     throttled = sign_in(client)  # another name, the right password: this address is waiting
@@ -79,7 +80,7 @@ def test_failures_from_one_address_are_limited_across_names(client, monkeypatch)
 
 
 def test_a_successful_sign_in_does_not_count_as_a_failure(client, monkeypatch):
-    monkeypatch.setattr(web_app, "MAX_FAILURES", 2)
+    monkeypatch.setattr(limits, "MAX_FAILURES", 2)
     for _ in range(3):
         client.cookies.clear()
         assert sign_in(client).status_code == 303
@@ -105,7 +106,7 @@ def test_password_hashing_runs_a_few_at_a_time(client, monkeypatch):
     monkeypatch.setattr(reviews, "verify_password", counted)
     codes = post_many(client, [{"name": f"user{i}", "password": "guess"} for i in range(12)])
     assert codes == [401] * 12
-    assert 1 <= most <= getattr(web_app, "HASH_WORKERS", 4) <= 4, most
+    assert 1 <= most <= signin.HASH_WORKERS <= 4, most
 
 
 # --- 2. out-of-range input ------------------------------------------------------------------------

@@ -9,8 +9,12 @@ a message. The CLI (`pairs list`) can reuse these for the same filters.
 from __future__ import annotations
 
 import math
+import threading
+import time
 import unicodedata
+from collections import deque
 from datetime import date
+from typing import Any
 
 MAX_ID = 2**63 - 1  # the widest id of any database (db.models.max_id)
 MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2999, 12, 31)
@@ -76,3 +80,48 @@ def throttle_key(name: str) -> str:
     """The sign-in throttle's key for a `sign_in_name`: case-folded, so "Ana" and "ana" share it
     (several names may share one key; one name never gets several)."""
     return name.casefold()
+
+
+# Sign-in throttle: this many failures for one name (`throttle_key`) within the window refuse
+# further tries, and so do this many from one client address across names.
+MAX_FAILURES, FAILURE_WINDOW_S = 10, 600.0
+MAX_ADDRESS_FAILURES = 30
+
+
+class SignInThrottle:
+    """Failed sign-ins per name and per client address in this process, within a sliding window."""
+
+    def __init__(self) -> None:
+        self._attempts: dict[str, deque[float]] = {}
+        self._attempts_lock = threading.Lock()
+
+    def keys(self, name: str, request: Any) -> list[tuple[str, int]]:
+        """The counters an attempt for `name` from this request's client counts against."""
+        address = request.client.host if request.client else ""
+        return [("name:" + throttle_key(name), MAX_FAILURES), ("address:" + address, MAX_ADDRESS_FAILURES)]
+
+    def reserve(self, keys: list[tuple[str, int]]) -> float | None:
+        """Count an attempt against every key before it is evaluated, in one step with the check,
+        so that concurrent attempts beyond a limit are refused unevaluated. Its mark, or None when
+        a key is at its limit."""
+        now = time.monotonic()
+        with self._attempts_lock:
+            for key, limit in keys:
+                marks = self._attempts.get(key, deque())
+                while marks and marks[0] < now - FAILURE_WINDOW_S:
+                    marks.popleft()
+                if len(marks) >= limit:
+                    return None
+            if len(self._attempts) > 10_000:  # many made-up names: forget the quiet ones
+                self._attempts = {k: v for k, v in self._attempts.items() if len(v) >= 3}
+            for key, _ in keys:
+                self._attempts.setdefault(key, deque()).append(now)
+        return now
+
+    def release(self, keys: list[tuple[str, int]], mark: float) -> None:
+        """Take an attempt's mark back: it succeeded (or failed on our side), so it is no failure."""
+        with self._attempts_lock:
+            for key, _ in keys:
+                marks = self._attempts.get(key)
+                if marks and mark in marks:
+                    marks.remove(mark)

@@ -1,0 +1,1 @@
+"""One module per page of the review app; each view takes the app's state and the request."""
