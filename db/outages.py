@@ -41,6 +41,7 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from factcheck.db.urls import safe_url
 
@@ -192,31 +193,41 @@ def connect(dialect, cargs: list, cparams: dict, *, url: str, retry: ConnectRetr
     """Open one DBAPI connection, retrying as `retry` allows (the engine's do_connect hook)."""
     start = time.monotonic()
     retries = 0 if _down_recently(url, start, retry.budget_s) else retry.retries
-    failures = 0
-    while True:
+    errors = dialect.loaded_dbapi.Error
+
+    def attempt():
         params = dict(cparams)
         if dialect.name == "postgresql" and "connect_timeout" not in params:
             left = retry.budget_s - (time.monotonic() - start)
             params["connect_timeout"] = max(2, min(retry.connect_timeout_s, math.ceil(left)))
-        try:
-            connection = dialect.connect(*cargs, **params)
-        except dialect.loaded_dbapi.Error as exc:
-            failures += 1
-            retryable = retryable_connect_error(exc, dialect)
-            pause = retry.delay(failures)
-            if retryable and failures <= retries and time.monotonic() - start + pause < retry.budget_s:
-                log.warning(
-                    "database %s: connection failed (%s); attempt %d of %d, next in %.1f s",
-                    safe_url(url), short_reason(exc), failures, retries + 1, pause,
-                )
-                time.sleep(pause)
-                continue
-            raise _give_up(url, exc, failures=failures, start=start, retry=retry, retryable=retryable) from exc
-        if url in _outages:
-            with _outages_lock:
-                if _outages.pop(url, None) is not None:
-                    log.warning("database %s answers again", safe_url(url))
-        return connection
+        return dialect.connect(*cargs, **params)
+
+    def log_retry(state: RetryCallState) -> None:
+        log.warning(
+            "database %s: connection failed (%s); attempt %d of %d, next in %.1f s",
+            safe_url(url), short_reason(state.outcome.exception()), state.attempt_number, retries + 1,
+            state.upcoming_sleep,
+        )
+
+    retrying = Retrying(
+        retry=retry_if_exception(lambda exc: isinstance(exc, errors) and retryable_connect_error(exc, dialect)),
+        wait=lambda state: retry.delay(state.attempt_number),
+        stop=lambda state: (state.attempt_number > retries
+                            or time.monotonic() - start + state.upcoming_sleep >= retry.budget_s),
+        before_sleep=log_retry,
+        reraise=True,
+    )
+    try:
+        connection = retrying(attempt)
+    except errors as exc:
+        failures = retrying.statistics.get("attempt_number", 1)
+        raise _give_up(url, exc, failures=failures, start=start, retry=retry,
+                       retryable=retryable_connect_error(exc, dialect)) from exc
+    if url in _outages:
+        with _outages_lock:
+            if _outages.pop(url, None) is not None:
+                log.warning("database %s answers again", safe_url(url))
+    return connection
 
 
 def forget_outages() -> None:

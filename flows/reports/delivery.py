@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from factcheck.flows.reports.digest import Digest, render_html, render_text, render_webhook, subject
 from factcheck.tasks.text_safety import one_line
@@ -112,18 +113,25 @@ def _with_retries(
     sleep: Sleep,
     secrets: tuple[str | None, ...] = (),
 ) -> DeliveryResult:
-    tries = 0
-    while True:
-        tries += 1
-        try:
-            attempt()
-            return DeliveryResult(channel, target, True, tries)
-        except Exception as exc:
-            error = _error_text(exc, *secrets)
-            if tries > retries or not retryable(exc):
-                return DeliveryResult(channel, target, False, tries, error)
-            logger.info("digest %s %s: attempt %d failed (%s); retrying", channel, target, tries, error)
-            sleep(backoff_s * 2 ** (tries - 1))
+    def log_retry(state: RetryCallState) -> None:
+        logger.info("digest %s %s: attempt %d failed (%s); retrying", channel, target, state.attempt_number,
+                    _error_text(state.outcome.exception(), *secrets))
+
+    retrying = Retrying(
+        retry=retry_if_exception(lambda exc: isinstance(exc, Exception) and retryable(exc)),
+        stop=stop_after_attempt(retries + 1),
+        wait=wait_exponential(multiplier=backoff_s, exp_base=2, min=0, max=float("inf")),
+        before_sleep=log_retry,
+        sleep=sleep,
+        reraise=True,
+    )
+    try:
+        for attempt_state in retrying:
+            with attempt_state:
+                attempt()
+    except Exception as exc:
+        return DeliveryResult(channel, target, False, attempt_state.retry_state.attempt_number, _error_text(exc, *secrets))
+    return DeliveryResult(channel, target, True, attempt_state.retry_state.attempt_number)
 
 
 # --- webhook -------------------------------------------------------------------------------------

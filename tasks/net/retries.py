@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result
 
 from factcheck.tasks.net.errors import TransientFetchError
 from factcheck.tasks.net.fetch import HttpResult, get_bytes
@@ -77,21 +79,18 @@ def get_bytes_retrying(
     rand: Callable[[], float] = random.random,
 ) -> HttpResult:
     """`get_bytes` with `policy`'s retries; returns the last response or raises the last error."""
-    started = time.monotonic()
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            result = get_bytes(client, url, headers=headers, max_bytes=max_bytes, total_timeout_s=total_timeout_s)
-        except TransientFetchError:
-            wait = policy.delay(attempt, None, rand())
-            if wait is None or time.monotonic() - started + wait > policy.budget_s:
-                raise
-        else:
-            if result.status_code not in RETRY_STATUSES:
-                return result
-            retry_after = parse_retry_after(result.headers.get("retry-after"))
-            wait = policy.delay(attempt, retry_after, rand())
-            if wait is None or time.monotonic() - started + wait > policy.budget_s:
-                return result
-        sleep(wait)
+
+    def wait(state: RetryCallState) -> float:
+        outcome = state.outcome
+        retry_after = None if outcome.failed else parse_retry_after(outcome.result().headers.get("retry-after"))
+        delay = policy.delay(state.attempt_number, retry_after, rand())
+        return math.inf if delay is None else delay
+
+    retrying = Retrying(
+        retry=retry_if_exception_type(TransientFetchError) | retry_if_result(lambda r: r.status_code in RETRY_STATUSES),
+        wait=wait,
+        stop=lambda state: state.seconds_since_start + state.upcoming_sleep > policy.budget_s,
+        retry_error_callback=lambda state: state.outcome.result(),  # the last response, or its error raised
+        sleep=sleep,
+    )
+    return retrying(get_bytes, client, url, headers=headers, max_bytes=max_bytes, total_timeout_s=total_timeout_s)

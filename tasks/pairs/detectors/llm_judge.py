@@ -27,12 +27,12 @@ import json
 import logging
 import random
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from factcheck.tasks.models import Claim, Evidence, PairScore, Reason
 from factcheck.tasks.net.retries import parse_retry_after
@@ -113,6 +113,14 @@ def parse_verdict(content: str) -> Verdict | None:
         rationale = " ".join(str(obj.get("rationale") or "").split())[:300]
         return Verdict(flag, confidence, rationale)
     return None
+
+
+class _Retryable(Exception):
+    """One attempt failed in a way a later one may not: its message, and the server's Retry-After."""
+
+    def __init__(self, error: str, retry_after: float | None = None) -> None:
+        super().__init__(error)
+        self.error, self.retry_after = error, retry_after
 
 
 class LLMJudge:
@@ -204,50 +212,64 @@ class LLMJudge:
     def _post(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """POST with retries; the parsed JSON body, or None with `last_error` set."""
         headers = {"Authorization": f"Bearer {self.settings.api_key}"} if self.settings.api_key else {}
-        attempt = 0
+
+        def wait(state: RetryCallState) -> float:
+            asked = state.outcome.exception().retry_after
+            if asked is None:
+                base = self.settings.backoff_s * 2 ** (state.attempt_number - 1)
+                asked = base + random.uniform(0, base)
+            return min(asked, self.settings.max_wait_s)
+
+        def log_retry(state: RetryCallState) -> None:
+            log.info("LLM judge: %s; retry %d in %.2f s", self._redact(state.outcome.exception().error),
+                     state.attempt_number, state.upcoming_sleep)
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable), stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=wait, before_sleep=log_retry, reraise=True,
+        )
+        try:
+            return retrying(self._post_once, payload, headers)
+        except _Retryable as exc:
+            attempts = retrying.statistics.get("attempt_number", 1)
+            self.last_error = self._redact(exc.error + (f" (after {attempts} attempts)" if attempts > 1 else ""))
+            return None
+
+    def _post_once(self, payload: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+        """One attempt (two requests when the server rejects `response_format`); raises
+        `_Retryable` for a timeout, a dropped connection, 429 or 5xx."""
         while True:
             body = {**payload, "response_format": {"type": "json_object"}} if self._json_mode else payload
-            wait: float | None = None
             try:
                 resp = self._client.post(self._url, json=body, headers=headers, timeout=self.settings.timeout_s)
             except httpx.TimeoutException:
-                error = f"timed out after {self.settings.timeout_s:g} s"
+                raise _Retryable(f"timed out after {self.settings.timeout_s:g} s") from None
             except httpx.TransportError as exc:
-                error = f"connection error: {type(exc).__name__}: {exc}"
-            else:
-                if resp.status_code == 200:
-                    try:
-                        data = resp.json()
-                    except ValueError:
-                        self.last_error = "http 200 with a body that is not JSON"
-                        return None
-                    if isinstance(data, dict):
-                        return data
-                    self.last_error = "http 200 with a JSON body that is not an object"
+                raise _Retryable(f"connection error: {type(exc).__name__}: {exc}") from None
+            if resp.status_code == 200:
+                try:
+                    data = resp.json()
+                except ValueError:
+                    self.last_error = "http 200 with a body that is not JSON"
                     return None
-                snippet = " ".join(resp.text.split())[:200]
-                error = f"http {resp.status_code}: {snippet}"
-                if resp.status_code == 400 and self._json_mode and "response_format" in resp.text:
-                    self._json_mode = False  # e.g. older vLLM/llama.cpp: ask again, prompt alone asks for JSON
-                    log.info("LLM judge: server rejects response_format; sending without it")
-                    continue
-                if resp.status_code in _DISABLING:
-                    self.disabled = self._redact(f"{error} ({_DISABLING[resp.status_code]})")
-                    self.last_error = self.disabled
-                    return None
-                if resp.status_code != 429 and resp.status_code < 500:
-                    self.last_error = self._redact(error)
-                    return None
-                wait = parse_retry_after(resp.headers.get("retry-after"))
-            if attempt >= self.settings.max_retries:
-                self.last_error = self._redact(error + (f" (after {attempt + 1} attempts)" if attempt else ""))
+                if isinstance(data, dict):
+                    return data
+                self.last_error = "http 200 with a JSON body that is not an object"
                 return None
-            if wait is None:
-                base = self.settings.backoff_s * 2**attempt
-                wait = base + random.uniform(0, base)
-            attempt += 1
-            log.info("LLM judge: %s; retry %d in %.2f s", self._redact(error), attempt, wait)
-            time.sleep(min(wait, self.settings.max_wait_s))
+            snippet = " ".join(resp.text.split())[:200]
+            error = f"http {resp.status_code}: {snippet}"
+            if resp.status_code == 400 and self._json_mode and "response_format" in resp.text:
+                self._json_mode = False  # e.g. older vLLM/llama.cpp: ask again, prompt alone asks for JSON
+                log.info("LLM judge: server rejects response_format; sending without it")
+                continue
+            if resp.status_code in _DISABLING:
+                self.disabled = self._redact(f"{error} ({_DISABLING[resp.status_code]})")
+                self.last_error = self.disabled
+                return None
+            if resp.status_code != 429 and resp.status_code < 500:
+                self.last_error = self._redact(error)
+                return None
+            raise _Retryable(error, parse_retry_after(resp.headers.get("retry-after")))
 
     # --- many pairs ----------------------------------------------------------------------------
 
