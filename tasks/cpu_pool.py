@@ -9,6 +9,10 @@ frozen dataclasses); the worker processes import only the stage modules, never P
 `FACTCHECK_CPU_WORKERS` sets the pool size: default the cores this process may use, 0 to run
 every call in the calling thread. A process that is itself a worker of some pool (a Prefect
 process runner, a Dask worker) runs calls in place: it already is the parallelism.
+
+The pool is pebble's: a call given a time limit that it overruns has its worker process
+terminated (and replaced), so a stuck extraction cannot keep burning a core; a thread could only
+be abandoned. A worker that dies fails its own call, not the whole pool.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import ParamSpec, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -31,6 +36,10 @@ ATTEMPTS = 2
 
 class WorkerCrashed(RuntimeError):
     """A worker process died while running the call, twice."""
+
+
+class CallTimedOut(TimeoutError):
+    """The call overran its time limit; its worker process was terminated."""
 
 
 def pool_size(setting: int | None) -> int:
@@ -46,22 +55,22 @@ def pool_size(setting: int | None) -> int:
 
 
 _lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
+_pool: ProcessPool | None = None
 _pool_workers = 0
 
 
-def _get_pool(workers: int) -> ProcessPoolExecutor:
+def _get_pool(workers: int) -> ProcessPool:
     global _pool, _pool_workers
     with _lock:
-        if _pool is None or _pool_workers != workers:
+        if _pool is None or _pool_workers != workers or not _pool.active:
             if _pool is not None:
-                _pool.shutdown(wait=False, cancel_futures=False)
+                _pool.close()
             # spawn, not fork: the parent runs threads (Prefect, HTTP, SQL) that a fork would copy
             # mid-flight, locks included. One fixed hash seed for every worker (the iteration
             # order of a set of strings follows it), so that nothing a worker computes can depend
             # on which worker it was or on the run: the same corpus must give the same pairs.
             os.environ.setdefault("PYTHONHASHSEED", "0")
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn"))
             _pool_workers = workers
         return _pool
 
@@ -82,46 +91,43 @@ def start(workers: int, *loaders: Callable[[], object]) -> None:
         return
     pool = _get_pool(workers)
     for _ in range(workers):
-        pool.submit(_prepare, loaders)
+        pool.schedule(_prepare, args=(loaders,))
 
 
-def _discard(pool: ProcessPoolExecutor) -> None:
-    global _pool
-    with _lock:
-        if _pool is pool:
-            _pool = None
-    pool.shutdown(wait=False, cancel_futures=False)
+def _name(fn: Callable) -> str:
+    return getattr(fn, "__qualname__", repr(fn))
 
 
-def run(workers: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """`fn(*args, **kwargs)` in a worker process (in this thread when `workers` is 0)."""
+def run(workers: int, fn: Callable[P, T], *args: P.args, call_timeout_s: float | None = None, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` in a worker process (in this thread when `workers` is 0, where
+    `call_timeout_s` does not apply: a thread cannot be stopped). Raises `CallTimedOut` when the
+    call overran `call_timeout_s` and `WorkerCrashed` when its worker died twice."""
     if workers <= 0:
         return fn(*args, **kwargs)
     for _attempt in range(ATTEMPTS):
-        pool = _get_pool(workers)
         try:
-            return pool.submit(fn, *args, **kwargs).result()
-        except BrokenProcessPool:
-            _discard(pool)
-    name = getattr(fn, "__qualname__", repr(fn))
-    raise WorkerCrashed(f"a worker process died running {name} ({ATTEMPTS} attempts)")
+            return _get_pool(workers).schedule(fn, args=args, kwargs=kwargs, timeout=call_timeout_s).result()
+        except ProcessExpired:
+            continue
+        except FutureTimeout:
+            raise CallTimedOut(f"{_name(fn)} overran {call_timeout_s:g} s; its worker was stopped") from None
+    raise WorkerCrashed(f"a worker process died running {_name(fn)} ({ATTEMPTS} attempts)")
 
 
 def run_each(workers: int, fn: Callable[..., T], items: Sequence, **kwargs) -> list[T]:
     """`[fn(item, **kwargs) for item in items]` with the items spread over the workers at once.
 
-    One caller thread keeps every worker busy (the events of a detection batch). After a dying
-    worker breaks the pool, the calls not finished are retried one by one, as `run` does."""
+    One caller thread keeps every worker busy (the events of a detection batch). A call whose
+    worker died is retried alone, as `run` does."""
     if workers <= 0:
         return [fn(item, **kwargs) for item in items]
     pool = _get_pool(workers)
-    futures = [pool.submit(fn, item, **kwargs) for item in items]
+    futures = [pool.schedule(fn, args=(item,), kwargs=kwargs) for item in items]
     out: list[T] = []
     for item, future in zip(items, futures, strict=True):
         try:
             out.append(future.result())
-        except BrokenProcessPool:
-            _discard(pool)
+        except ProcessExpired:
             out.append(run(workers, fn, item, **kwargs))
     return out
 
@@ -132,4 +138,5 @@ def shutdown() -> None:
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.stop()
+        pool.join()

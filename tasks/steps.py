@@ -164,10 +164,18 @@ def save_validators(outcomes: list[FeedOutcome]) -> None:
 
 
 def _extract(page, entry: FeedEntry, settings: Settings):
-    """`articles.extract_article` on a CPU worker; a worker that dies fails this page only."""
+    """`articles.extract_article` on a CPU worker; a worker that dies fails this page only.
+
+    On a worker the pool enforces the time limit by stopping the worker; in this process (no
+    workers) the extraction's own thread-based limit applies."""
+    workers = cpu_pool.pool_size(settings.cpu_workers)
+    limit = settings.extract_time_limit_s
     try:
-        return cpu_pool.run(cpu_pool.pool_size(settings.cpu_workers), articles.extract_article, page, entry,
-                            time_limit_s=settings.extract_time_limit_s)
+        if workers <= 0:
+            return articles.extract_article(page, entry, time_limit_s=limit)
+        return cpu_pool.run(workers, articles.extract_article, page, entry, time_limit_s=None, call_timeout_s=limit)
+    except cpu_pool.CallTimedOut:
+        return articles.failed_article(page, entry, f"extraction timed out after {limit:g}s")
     except cpu_pool.WorkerCrashed as exc:
         return articles.failed_article(page, entry, f"extraction crashed: {exc}")
 

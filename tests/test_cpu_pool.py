@@ -24,6 +24,14 @@ def _die(marker: str) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _stuck(marker: str) -> None:
+    """A call that never returns on its own, like an extraction caught in a pathological page."""
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write(str(os.getpid()))
+    while True:
+        time.sleep(0.05)
+
+
 def _size_in_child(queue) -> None:
     queue.put(cpu_pool.pool_size(None))
 
@@ -54,6 +62,46 @@ def test_a_worker_that_dies_is_retried_once_then_reported_and_the_pool_recovers(
     assert len(pids) == cpu_pool.ATTEMPTS == 2
     assert len(set(pids)) == 2  # the second attempt ran in a fresh worker
     assert cpu_pool.run(1, _pid_and_double, 5)[1] == 10
+
+
+def test_a_call_over_its_time_limit_has_its_worker_stopped_and_the_pool_goes_on(fresh_pool, tmp_path):
+    marker = tmp_path / "pid"
+    with pytest.raises(cpu_pool.CallTimedOut, match="_stuck overran 1 s"):
+        cpu_pool.run(1, _stuck, str(marker), call_timeout_s=1.0)
+    stuck_pid = int(marker.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(stuck_pid):
+        time.sleep(0.1)
+    assert not _alive(stuck_pid)  # stopped, not left running
+    pid, doubled = cpu_pool.run(1, _pid_and_double, 5)
+    assert doubled == 10 and pid != stuck_pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie not yet reaped counts as gone
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_an_extraction_over_its_time_limit_falls_back_to_the_feed_text(fresh_pool):
+    from factcheck.config.settings import Settings
+    from factcheck.tasks.steps import _extract
+
+    entry = FeedEntry(outlet="Example", feed_url="http://example.test/feed", link="http://example.test/a",
+                      title="Title", summary="The feed's own summary of the story, long enough to keep.")
+    body = b"<html><body>" + b"<p>A paragraph of the story, with enough words to extract.</p>" * 200 + b"</body></html>"
+    page = PageFetch(url="http://example.test/a", final_url="http://example.test/a", http_status=200,
+                     content_type="text/html", body=body)
+    # A worker's first extraction imports trafilatura, far longer than this limit.
+    article = _extract(page, entry, Settings(cpu_workers=1, extract_time_limit_s=0.001))
+    assert article.status == "fallback: extraction timed out after 0.001s"
+    assert article.body_source == "feed_summary"
 
 
 def test_pool_size_follows_the_setting_and_defaults_to_the_usable_cores():

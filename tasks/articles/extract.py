@@ -158,8 +158,11 @@ def _date(value: str | None) -> datetime | None:
         return None
 
 
-def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float = 10) -> Article:
+def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float | None = 10) -> Article:
     """Build the `Article` for one feed entry from its fetched page.
+
+    `time_limit_s` bounds trafilatura with a thread, which can only be abandoned; None runs it
+    directly, for a caller that stops the whole process instead (tasks/cpu_pool.py).
 
     Body preference: the page's extracted text; the feed's content when the page failed,
     is not HTML, yielded nothing, or yielded less than `MIN_PAGE_CHARS` while the feed text
@@ -172,9 +175,11 @@ def extract_article(page: PageFetch, entry: FeedEntry, *, time_limit_s: float = 
     if problem is None:
         html = decode_html(page.body or b"", page.content_type)
         replaced = "\ufffd" in html and "\ufffd".encode() not in (page.body or b"")
+        def extract() -> ExtractedPage | None:
+            return run_trafilatura(html, page.final_url or page.url)
+
         try:
-            extracted = _call_with_time_limit(
-                lambda: run_trafilatura(html, page.final_url or page.url), time_limit_s)
+            extracted = extract() if time_limit_s is None else _call_with_time_limit(extract, time_limit_s)
         except ExtractionTimeout as exc:
             problem = str(exc)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the flow
