@@ -220,8 +220,8 @@ def run_plain(corpus_dir: Path, tmp: Path) -> dict:
     from factcheck.db import store
     from factcheck.db.engine import session_scope
     from factcheck.flows.analyze import CLAIM_BATCH, EVENT_BATCH
-    from factcheck.flows.runs import batches as _chunks
     from factcheck.flows.ingest import PAGE_BATCH, _batches
+    from factcheck.flows.runs import batches as _chunks
     from factcheck.tasks.pairs import rescoring
     from factcheck.tasks.steps import (
         CLAIMS_VERSION,

@@ -333,8 +333,8 @@ def instrument() -> Meter:
 
 
 # The child-process set-up and Prefect warm-up are the orchestration benchmark's.
-from orchestration import QUIET, _setup_child as _setup_env, _warm_up  # noqa: E402
-
+from orchestration import QUIET, _warm_up  # noqa: E402
+from orchestration import _setup_child as _setup_env
 
 POOL_WORKERS = "multiprocessing.spawn"  # the CPU pool's spawned workers
 PREFECT_SERVER = "uvicorn"  # Prefect's temporary server
@@ -471,8 +471,8 @@ def _store_articles(n: int, seed: int, tmp: Path) -> int:
     from factcheck.config.settings import Settings
     from factcheck.db import store
     from factcheck.db.engine import session_scope
-    from factcheck.tasks.articles import content_hash
     from factcheck.flows.demo.site import load_corpus
+    from factcheck.tasks.articles import content_hash
     from factcheck.tasks.models import Article
 
     corpus = load_corpus(generate(tmp / "corpus", n, default_outlets(n), max(1, n // 8), seed))

@@ -27,8 +27,6 @@ from factcheck.db.outages import (  # the errors are imported from here by calle
     forget_outages,
     short_reason,
 )
-
-
 from factcheck.db.urls import MASK, SECRET_WORDS, mask_secrets, safe_url, url_has_password  # noqa: F401  (callers import them from here too)
 
 

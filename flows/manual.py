@@ -14,8 +14,8 @@ from prefect import flow
 
 from factcheck.config.feeds import load_feeds
 from factcheck.config.settings import Settings
-from factcheck.flows.ops.hooks import notify_failure
 from factcheck.flows.nightly import RunSummary, resolve_feeds_file, run_pipeline
+from factcheck.flows.ops.hooks import notify_failure
 from factcheck.tasks.models import FeedSource
 
 

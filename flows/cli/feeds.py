@@ -10,6 +10,7 @@ def feeds_list(database: DatabaseOpt = None) -> None:
     """Every feed fetched so far with its last status, error, failure streak and back-off."""
     from rich.table import Table
     from rich.text import Text
+
     from factcheck.db.queries import list_feeds
     from factcheck.tasks.text_safety import console_text
 

@@ -13,10 +13,10 @@ import re
 from datetime import datetime
 
 from factcheck.tasks.claims.dates import find_dates
-from factcheck.tasks.models import Claim, DateMention, Quantity
 from factcheck.tasks.claims.quantities import find_quantities
 from factcheck.tasks.claims.sentences import split_paragraphs, split_sentences
 from factcheck.tasks.claims.speakers import Attribution, SpeakerState, attribute_paragraph, quote_spans
+from factcheck.tasks.models import Claim, DateMention, Quantity
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from factcheck.tasks.pairs.detectors.text import GENERIC_LEMMAS, features
 from factcheck.tasks.models import Claim, ClaimRef
+from factcheck.tasks.pairs.detectors.text import GENERIC_LEMMAS, features
 
 # Candidate filter: shared index weight needed. A name or a happening class counts 2, a content
 # lemma 1, and either counts half when it occurs in more than 30% of the event's claims (the

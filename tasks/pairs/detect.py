@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from factcheck.tasks.pairs.detectors import release_sentence_caches, sentence_caches_size
 from factcheck.tasks.language.frames import claim_frames
 from factcheck.tasks.models import Claim, ClaimRef, PairScore
 from factcheck.tasks.pairs import conflicts
 from factcheck.tasks.pairs.candidates import candidate_pairs
 from factcheck.tasks.pairs.dedup import keep_contradictions
+from factcheck.tasks.pairs.detectors import release_sentence_caches, sentence_caches_size
 from factcheck.tasks.pairs.features import best_assessment, claims_of, pair_features, slot_conflicts
 from factcheck.tasks.pairs.scorer import DEFAULT_THRESHOLD, default_scorer
 

@@ -17,11 +17,11 @@ def release_sentence_caches() -> None:
     They pay off inside one event, where each claim meets every other; across events they only
     hold memory, several hundred MB per long-lived process after a night's 100,000 claims.
     """
-    from factcheck.tasks.pairs.detectors.text import features
     from factcheck.tasks.language import nlp
     from factcheck.tasks.language.frames import claim_frames
     from factcheck.tasks.pairs import conflicts
     from factcheck.tasks.pairs import features as pair_features
+    from factcheck.tasks.pairs.detectors.text import features
 
     features.cache_clear()
     pair_features.release_cache()
