@@ -114,8 +114,12 @@ class FeedSchedule:
 
     @property
     def backoff(self) -> m.FeedBackoff:
-        return m.FeedBackoff(self.consecutive_failures or 0, self.failure_score or 0.0, self.next_fetch_at,
-                             self.disabled_at)
+        return _backoff(self.consecutive_failures, self.failure_score, self.next_fetch_at, self.disabled_at)
+
+
+def _backoff(failures: int | None, score: float | None, next_fetch_at: datetime | None,
+             disabled_at: datetime | None) -> m.FeedBackoff:
+    return m.FeedBackoff(failures or 0, score or 0.0, next_fetch_at, disabled_at)
 
 
 def feed_schedule(session: Session, url: str) -> FeedSchedule:
@@ -135,9 +139,7 @@ def feed_backoff(session: Session, url: str) -> m.FeedBackoff:
         .where(Feed.url == url)
         .with_for_update()
     ).first()
-    if row is None:
-        return m.FeedBackoff()
-    return m.FeedBackoff(row.consecutive_failures or 0, row.failure_score or 0.0, row.next_fetch_at, row.disabled_at)
+    return _backoff(*row) if row is not None else m.FeedBackoff()
 
 
 def save_feed_state(

@@ -30,7 +30,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 # A call whose worker died (killed, out of memory, a crash in a C extension) is tried once more
-# on a fresh pool: the death may have been another call's. Then it fails with WorkerCrashed.
+# in a fresh worker: the death may have been another call's. Then it fails with WorkerCrashed.
 ATTEMPTS = 2
 
 

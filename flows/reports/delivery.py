@@ -120,18 +120,16 @@ def _with_retries(
     retrying = Retrying(
         retry=retry_if_exception(lambda exc: isinstance(exc, Exception) and retryable(exc)),
         stop=stop_after_attempt(retries + 1),
-        wait=wait_exponential(multiplier=backoff_s, exp_base=2, min=0, max=float("inf")),
+        wait=wait_exponential(multiplier=backoff_s),
         before_sleep=log_retry,
         sleep=sleep,
         reraise=True,
     )
     try:
-        for attempt_state in retrying:
-            with attempt_state:
-                attempt()
+        retrying(attempt)
     except Exception as exc:
-        return DeliveryResult(channel, target, False, attempt_state.retry_state.attempt_number, _error_text(exc, *secrets))
-    return DeliveryResult(channel, target, True, attempt_state.retry_state.attempt_number)
+        return DeliveryResult(channel, target, False, retrying.statistics["attempt_number"], _error_text(exc, *secrets))
+    return DeliveryResult(channel, target, True, retrying.statistics["attempt_number"])
 
 
 # --- webhook -------------------------------------------------------------------------------------

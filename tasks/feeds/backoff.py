@@ -90,7 +90,7 @@ def after(prior: FeedBackoff, fetch: FeedFetch, now: datetime) -> FeedBackoff:
     if fetch.status != "failed":
         return FeedBackoff()
     streak = prior.consecutive_failures + 1
-    score = prior.failure_score + weight(classify(fetch) or "transient")
+    score = prior.failure_score + weight(classify(fetch))
     disabled_at = prior.disabled_at
     if disabled_at is None and should_disable(streak):
         disabled_at = now

@@ -120,7 +120,7 @@ class _Retryable(Exception):
 
     def __init__(self, error: str, retry_after: float | None = None) -> None:
         super().__init__(error)
-        self.error, self.retry_after = error, retry_after
+        self.retry_after = retry_after
 
 
 class LLMJudge:
@@ -221,7 +221,7 @@ class LLMJudge:
             return min(asked, self.settings.max_wait_s)
 
         def log_retry(state: RetryCallState) -> None:
-            log.info("LLM judge: %s; retry %d in %.2f s", self._redact(state.outcome.exception().error),
+            log.info("LLM judge: %s; retry %d in %.2f s", self._redact(str(state.outcome.exception())),
                      state.attempt_number, state.upcoming_sleep)
 
         retrying = Retrying(
@@ -232,7 +232,7 @@ class LLMJudge:
             return retrying(self._post_once, payload, headers)
         except _Retryable as exc:
             attempts = retrying.statistics.get("attempt_number", 1)
-            self.last_error = self._redact(exc.error + (f" (after {attempts} attempts)" if attempts > 1 else ""))
+            self.last_error = self._redact(str(exc) + (f" (after {attempts} attempts)" if attempts > 1 else ""))
             return None
 
     def _post_once(self, payload: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
