@@ -172,11 +172,6 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("allowed_hosts", mode="before")
-    @classmethod
-    def _split_hosts(cls, value: Any) -> Any:
-        return split_list(value)
-
     @field_validator("review_url", mode="before")
     @classmethod
     def _review_url(cls, value: Any) -> Any:
@@ -196,9 +191,9 @@ class Settings(BaseSettings):
             raise ValueError("FACTCHECK_REVIEW_URL must be an http(s) address such as https://review.example.org")
         return value.rstrip("/")
 
-    @field_validator("digest_to", mode="before")
+    @field_validator("digest_to", "allowed_hosts", mode="before")
     @classmethod
-    def _split_addresses(cls, value: Any) -> Any:
+    def _split_lists(cls, value: Any) -> Any:
         return split_list(value)
 
     @field_validator("database_url_file", mode="before")
