@@ -1,8 +1,18 @@
-"""Settings from the environment (prefix ``FACTCHECK_``) and command-line overrides."""
+"""Settings from the environment (prefix ``FACTCHECK_``) and command-line overrides, and the run
+context that hands one `Settings` from an entry point down to its tasks.
+
+An entry point (a CLI command, the web app, a test) builds its `Settings` once and installs it with
+`use`; flows and tasks read it with `current`. The environment is read only where nothing was
+installed: in a process that Prefect or a worker pool started, which gets the installed settings
+through `environment` (exported where the process is started), or in library use.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -210,6 +220,94 @@ class Settings(BaseSettings):
         if "database_url" in self.model_fields_set:
             raise SettingsError("set FACTCHECK_DATABASE_URL or FACTCHECK_DATABASE_URL_FILE, not both")
         return read_url_file(self.database_url_file)
+
+
+ENV_PREFIX = "FACTCHECK_"
+_installed: Settings | None = None
+
+
+def current() -> Settings:
+    """The settings of this run: those its entry point installed with `use`, else the environment's."""
+    return _installed if _installed is not None else Settings()
+
+
+def install(settings: Settings | None) -> None:
+    """Make `settings` this process's run settings (None: read the environment again). For worker
+    processes' initializers; entry points use `use`, which restores what was there before."""
+    global _installed
+    _installed = settings
+
+
+@contextmanager
+def restored() -> Iterator[None]:
+    """What `install` does inside the block is undone when it ends (a CLI command's scope)."""
+    previous = _installed
+    try:
+        yield
+    finally:
+        install(previous)
+
+
+@contextmanager
+def use(settings: Settings) -> Iterator[Settings]:
+    """Install `settings` until the block ends. Process-wide rather than a context variable, so
+    that every thread of the run (Prefect's task threads, the page-fetch pool) reads the same."""
+    with restored():
+        install(settings)
+        yield settings
+
+
+def _env_value(value: Any) -> str:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value)
+    return str(value)
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The FACTCHECK_ variables that rebuild `settings` in another process: every setting that was
+    given (by the environment or an override) and is not None; the rest are defaults there too."""
+    variables = {
+        f"{ENV_PREFIX}{name.upper()}": _env_value(value)
+        for name, value in settings
+        if name in settings.model_fields_set and value is not None
+    }
+    if settings.database_url_file is None:  # the URL, not a file a child's environment might name
+        variables[f"{ENV_PREFIX}DATABASE_URL_FILE"] = ""
+    return variables
+
+
+def _is_setting(key: str) -> bool:
+    """A variable Settings reads (others with the prefix, e.g. FACTCHECK_PREFECT_HOME, are kept)."""
+    key = key.upper()
+    return key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in Settings.model_fields
+
+
+def child_environment(settings: Settings | None, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`base` (default: this process's environment) with its settings' variables replaced by
+    those of `settings`, or removed (None: for a process that needs none, such as Prefect's server)."""
+    base = os.environ if base is None else base
+    return {**{k: v for k, v in base.items() if not _is_setting(k)}, **(environment(settings) if settings else {})}
+
+
+@contextmanager
+def exported(settings: Settings) -> Iterator[None]:
+    """This process's settings variables set to `settings` until the block ends. Only for
+    processes that a library starts from `os.environ` with no other way in (Prefect's runner in
+    `factcheck serve`)."""
+    saved = {k: v for k, v in os.environ.items() if _is_setting(k)}
+    for key in saved:
+        del os.environ[key]
+    os.environ.update(environment(settings))
+    try:
+        yield
+    finally:
+        for key in [k for k in os.environ if _is_setting(k)]:
+            del os.environ[key]
+        os.environ.update(saved)
 
 
 @lru_cache(maxsize=1)

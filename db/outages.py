@@ -85,9 +85,9 @@ class ConnectRetry:
 
     @classmethod
     def from_settings(cls) -> ConnectRetry:
-        from factcheck.config.settings import Settings
+        from factcheck.config.settings import current
 
-        settings = Settings()
+        settings = current()
         return cls(settings.db_retries, settings.db_retry_budget_s, settings.db_connect_timeout_s)
 
     def delay(self, failures: int) -> float:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from prefect import flow, get_run_logger
 
-from factcheck.config.settings import Settings
+from factcheck.config.settings import current
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows.runs import batches
@@ -47,7 +47,7 @@ def analyze() -> AnalyzeSummary:
     event, events whose pairs are stale), so a run that crashed half-way is finished by the next.
     """
     logger = get_run_logger()
-    settings = Settings()
+    settings = current()
     url = settings.database()
     summary = AnalyzeSummary()
 

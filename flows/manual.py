@@ -13,7 +13,7 @@ from pathlib import Path
 from prefect import flow
 
 from factcheck.config.feeds import load_feeds
-from factcheck.config.settings import Settings
+from factcheck.config.settings import current
 from factcheck.flows.nightly import RunSummary, resolve_feeds_file, run_pipeline
 from factcheck.flows.ops.hooks import notify_failure
 from factcheck.tasks.models import FeedSource
@@ -66,7 +66,8 @@ def manual(
         until: Only entries published on or before this day (UTC).
     """
     start, end = day_bounds(since, until)
-    path = resolve_feeds_file(feeds_file, Settings())
+    settings = current()
+    path = resolve_feeds_file(feeds_file, settings)
     sources = select_outlets(load_feeds(path), outlets, path)
     label = f"{path}" + (f" (outlets: {', '.join(s.outlet for s in sources)})" if outlets else "")
-    return run_pipeline(sources, kind="manual", label=label, published_since=start, published_until=end)
+    return run_pipeline(settings, sources, kind="manual", label=label, published_since=start, published_until=end)

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from factcheck.config.feeds import load_feeds
-from factcheck.config.settings import Settings, bundled_feeds_file
+from factcheck.config.settings import Settings, bundled_feeds_file, current
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.flows.analyze import analyze
@@ -26,6 +26,7 @@ def resolve_feeds_file(feeds_file: str | None, settings: Settings) -> Path:
 
 
 def run_pipeline(
+    settings: Settings,
     sources: list[FeedSource],
     *,
     kind: str,
@@ -35,9 +36,8 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest `sources` then analyze, recorded as one row in `runs`, with a markdown artifact."""
     logger = get_run_logger()
-    settings = Settings()
     url = settings.database()
-    with recorded_run(url, kind) as run:
+    with recorded_run(settings, kind) as run:
         logger.info("run %d: %d feeds from %s", run.run_id, len(sources), label)
         runner = fetch_runner(settings)
         fetched = ingest.with_options(task_runner=runner)(
@@ -63,5 +63,6 @@ def run_pipeline(
 @flow(name="nightly", on_failure=[notify_failure], on_crashed=[notify_failure])
 def nightly(feeds_file: str | None = None) -> RunSummary:
     """Fetch the feeds in `feeds_file` (default: the bundled config/feeds.toml) and analyze."""
-    path = resolve_feeds_file(feeds_file, Settings())
-    return run_pipeline(load_feeds(path), kind="nightly", label=str(path))
+    settings = current()
+    path = resolve_feeds_file(feeds_file, settings)
+    return run_pipeline(settings, load_feeds(path), kind="nightly", label=str(path))

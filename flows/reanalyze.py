@@ -20,7 +20,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from factcheck.config.settings import Settings
+from factcheck.config.settings import current
 from factcheck.db import reanalysis
 from factcheck.db.engine import session_scope
 from factcheck.flows.manual import day_bounds
@@ -49,10 +49,10 @@ def reanalyze(since: date | None = None, until: date | None = None) -> RunSummar
     """
     start, end = day_bounds(since, until)
     logger = get_run_logger()
-    settings = Settings()
+    settings = current()
     url = settings.database()
     version = rescoring.detector_version(settings)
-    with recorded_run(url, "reanalyze") as run:
+    with recorded_run(settings, "reanalyze") as run:
         with session_scope(url) as session:
             article_ids = reanalysis.articles_published_between(session, start, end)
         logger.info(

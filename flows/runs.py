@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from prefect import runtime
 
+from factcheck.config.settings import Settings, use
 from factcheck.db import store
 from factcheck.db.engine import session_scope
 from factcheck.tasks.text_safety import markdown_text
@@ -56,17 +57,20 @@ class RecordedRun:
 
 
 @contextmanager
-def recorded_run(url: str, kind: str) -> Iterator[RecordedRun]:
+def recorded_run(settings: Settings, kind: str) -> Iterator[RecordedRun]:
     """A row in `runs` around a flow's body: started on entry, completed with the body's counts,
-    or failed with the error (which is raised again).
+    or failed with the error (which is raised again). `settings` are the run's for the whole body:
+    its tasks read these (`current()`), built once, also where Prefect started the flow's process.
 
     With the database gone the failure's write fails too (one more attempt, see db/outages.py):
     the row stays 'running', the flow fails with DatabaseUnavailable, and the next run on this host
     marks the row 'interrupted'."""
+    url = settings.database()
     with session_scope(url) as session:
         run = RecordedRun(store.start_run(session, kind=kind, flow_run_id=str(runtime.flow_run.id or "") or None))
     try:
-        yield run
+        with use(settings):
+            yield run
     except BaseException as exc:
         with session_scope(url) as session:
             store.finish_run(session, run.run_id, status="failed", counts={}, error=f"{type(exc).__name__}: {exc}")

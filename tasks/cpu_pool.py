@@ -26,6 +26,8 @@ from typing import ParamSpec, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
+from factcheck.config import settings as config
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -70,7 +72,12 @@ def _get_pool(workers: int) -> ProcessPool:
             # order of a set of strings follows it), so that nothing a worker computes can depend
             # on which worker it was or on the run: the same corpus must give the same pairs.
             os.environ.setdefault("PYTHONHASHSEED", "0")
-            _pool = ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn"))
+            # The workers read the run's settings (the language model's name), not the environment:
+            # those the starting run installed. The pool outlives that run; it never opens the database.
+            _pool = ProcessPool(
+                max_workers=workers, context=multiprocessing.get_context("spawn"),
+                initializer=config.install, initargs=(config.current(),),
+            )  # fmt: skip
             _pool_workers = workers
         return _pool
 

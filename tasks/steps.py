@@ -20,7 +20,7 @@ from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.orm import Session
 
-from factcheck.config.settings import Settings
+from factcheck.config.settings import Settings, current
 from factcheck.db import reanalysis, store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import articles, claims, cpu_pool, events, feeds, progress
@@ -103,7 +103,7 @@ def fetch_feed_task(source: FeedSource, run_id: int) -> FeedOutcome:
 
     A feed backing off after failures, or disabled after too many, is skipped (and recorded)
     unless FACTCHECK_IGNORE_BACKOFF is set."""
-    settings = Settings()
+    settings = current()
     url = settings.database()
     logger = get_run_logger()
     with session_scope(url) as session:
@@ -158,7 +158,7 @@ def save_validators(outcomes: list[FeedOutcome]) -> None:
     done = [o for o in outcomes if o.validators is not None]
     if not done:
         return
-    with session_scope(Settings().database()) as session:
+    with session_scope(current().database()) as session:
         for outcome in done:
             store.save_feed_validators(session, outcome.url, *outcome.validators)
 
@@ -212,7 +212,7 @@ def fetch_articles_task(
     """Fetch, extract and store a batch of entries' pages; a bad page never stops the batch.
 
     `with_claims` splits each article into claims before storing it (see `_claims_at_ingest`)."""
-    settings = Settings()
+    settings = current()
     url = settings.database()
     client = shared_client(settings)
     logger = get_run_logger()
@@ -271,7 +271,7 @@ def article_claims(article, settings: Settings) -> list:
 @task(name="extract-claims", cache_policy=NO_CACHE)
 def extract_claims_task(article_ids: list[int]) -> int:
     """Split a batch of articles into claims; returns how many claims were stored."""
-    settings = Settings()
+    settings = current()
     total = 0
     for article_id in article_ids:
         with session_scope(settings.database()) as session:
@@ -293,7 +293,7 @@ class GroupingOutcome:
 @task(name="group-events", cache_policy=NO_CACHE)
 def group_events_task() -> GroupingOutcome:
     """Attach unassigned articles to existing events in the time window, or open new events."""
-    settings = Settings()
+    settings = current()
     window = timedelta(hours=settings.event_window_hours)
     with session_scope(settings.database()) as session:
         store.take_lock(session, "group-events")
@@ -365,7 +365,7 @@ def load_event_claims(event_ids: list[int], settings: Settings) -> list[list]:
 @task(name="detect-contradictions", cache_policy=NO_CACHE)
 def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
     """Score the candidate pairs of a batch of events and store those over the threshold."""
-    settings = Settings()
+    settings = current()
     rescorers = [rescoring.nli_rescorer(settings), run_judge(settings)]
     claim_sets = load_event_claims(event_ids, settings)
     found_sets = events_contradictions(claim_sets, settings, rescorers)
@@ -388,7 +388,7 @@ def detect_pairs_task(event_ids: list[int]) -> DetectionOutcome:
 @task(name="reextract-claims", cache_policy=NO_CACHE)
 def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
     """Extract a batch of articles' claims again and refresh the stored ones in place."""
-    settings = Settings()
+    settings = current()
     total = reanalysis.ClaimRefresh()
     for article_id in article_ids:
         with session_scope(settings.database()) as session:
@@ -404,7 +404,7 @@ def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
 @task(name="redetect-contradictions", cache_policy=NO_CACHE)
 def redetect_pairs_task(event_ids: list[int]) -> tuple[int, int]:
     """Score a batch of events again; returns (pairs inserted, pending pairs refreshed)."""
-    settings = Settings()
+    settings = current()
     version = rescoring.detector_version(settings)
     rescorers = [rescoring.nli_rescorer(settings), run_judge(settings)]
     found_sets = events_contradictions(load_event_claims(event_ids, settings), settings, rescorers)

@@ -179,17 +179,25 @@ def test_a_configured_nli_model_rescores_pairs_in_a_real_run(prefect_harness, us
 
 
 @pytest.mark.parametrize("runner", ["processes", "dask"])
-def test_analysis_runs_on_a_process_pool_or_a_dask_cluster(prefect_harness, use_database, demo_feeds, monkeypatch, runner):
+def test_analysis_runs_on_a_process_pool_or_a_dask_cluster(prefect_harness, database_url, demo_feeds, monkeypatch, tmp_path, runner):
+    """With the settings handed down by the entry point, not the environment: the worker
+    processes must write to the database the run was given, not to the one the environment names."""
     if runner == "dask":
         pytest.importorskip("prefect_dask", reason="the dask extra is not installed (pip install 'factcheck[dask]')")
+    from pydantic import SecretStr
+
+    from factcheck.config.settings import Settings, use
     from factcheck.flows.nightly import nightly
 
     _site, feeds = demo_feeds
-    monkeypatch.setenv("FACTCHECK_ANALYSIS_RUNNER", runner)
-    monkeypatch.setenv("FACTCHECK_ANALYSIS_WORKERS", "2")
-    summary = nightly(feeds_file=str(feeds))
+    decoy = tmp_path / "not-this.db"
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"sqlite:///{decoy}")
+    settings = Settings(database_url=SecretStr(database_url), analysis_runner=runner, analysis_workers=2)
+    with use(settings):
+        summary = nightly(feeds_file=str(feeds))
+    assert not decoy.exists()
     assert summary.counts["claims"] > 0 and summary.counts["new_pairs"] > 0
-    with session_scope(use_database) as session:
+    with session_scope(database_url) as session:
         pairs = list(iter_pairs(session))
     assert _found(pairs, "g001") and _found(pairs, "g011")
 

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -50,15 +51,16 @@ def test_serve_starts_a_local_server_serves_the_deployments_and_stops_it(tmp_pat
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
         PREFECT_HOME=str(tmp_path / "prefect-client"),
-        FACTCHECK_DATABASE_URL=f"sqlite:///{tmp_path / 'factcheck.db'}",
+        FACTCHECK_DATABASE_URL=f"sqlite:///{tmp_path / 'not-this.db'}",  # --database wins
         FACTCHECK_TIMEZONE="Europe/Berlin",
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         DO_NOT_TRACK="1",
     )
+    served = tmp_path / "served.db"
     output = tmp_path / "serve.log"
     with output.open("wb") as sink:
         process = subprocess.Popen(
-            [str(FACTCHECK), "serve", "--port", str(port), "--home", str(tmp_path / "server")],
+            [str(FACTCHECK), "serve", "--port", str(port), "--home", str(tmp_path / "server"), "--database", f"sqlite:///{served}"],
             env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     server_pid = None
@@ -88,6 +90,23 @@ def test_serve_starts_a_local_server_serves_the_deployments_and_stops_it(tmp_pat
         assert deployments["nightly"]["entrypoint"] == "factcheck.flows.nightly.nightly"
         assert all(d["global_concurrency_limit"]["limit"] == 1 for d in deployments.values())
         assert (tmp_path / "server" / "prefect.db").exists()
+        # Prefect's server is given none of factcheck's settings.
+        server_env = Path(f"/proc/{server_pid}/environ")
+        if server_env.exists():
+            assert b"FACTCHECK_DATABASE_URL" not in server_env.read_bytes()
+
+        # A flow run started from the UI runs in a process of its own, with the database given to serve.
+        answer = httpx.post(f"{api}/deployments/{deployments['reanalyze']['id']}/create_flow_run", json={}, timeout=10)
+        assert answer.status_code == 201, answer.text
+        run_id, state = answer.json()["id"], None
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and state not in ("COMPLETED", "FAILED", "CRASHED"):
+            time.sleep(1)
+            state = httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"]
+        assert state == "COMPLETED", output.read_text()
+        with sqlite3.connect(served) as connection:
+            assert connection.execute("SELECT kind, status FROM runs").fetchall() == [("reanalyze", "completed")]
+        assert not (tmp_path / "not-this.db").exists()
     finally:
         process.send_signal(signal.SIGTERM)
         try:

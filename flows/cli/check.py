@@ -9,17 +9,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from factcheck.flows.cli.common import app, err, fail, out
+from factcheck.flows.cli.common import app, err, fail, out, use_settings
 
 
 def _rescorers() -> list:
     """The opt-in model-based rescorers, built once per command (they may load a model)."""
     global _RESCORERS
     if _RESCORERS is None:
-        from factcheck.config.settings import Settings
+        from factcheck.config.settings import current
         from factcheck.tasks.pairs import rescoring
 
-        settings = Settings()
+        settings = current()
         _RESCORERS = [rescoring.nli_rescorer(settings), rescoring.llm_judge(settings)]
     return _RESCORERS
 
@@ -51,11 +51,10 @@ def check(
     batch: Annotated[Optional[Path], typer.Option("--batch", help='JSONL file of {"id", "a", "b"} lines ("-" for stdin).')] = None,
 ) -> None:
     """Score one pair of statements (or a batch) and explain the score."""
-    from factcheck.config.settings import Settings
     from factcheck.tasks.language.nlp import LanguageModelError
     from factcheck.tasks.pairs.scorer import ScorerError
 
-    threshold = Settings().pair_threshold
+    threshold = use_settings().pair_threshold
     try:
         if batch is not None:
             raise typer.Exit(_check_batch(batch, threshold))

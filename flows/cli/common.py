@@ -9,13 +9,15 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from factcheck.config.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find statements about the same news event that contradict each other.")
 pairs_app = typer.Typer(no_args_is_help=True, help="Reviewers' commands: list, show, review and export pairs.")
@@ -54,6 +56,15 @@ PREFECT_QUIET = {
 }
 
 
+@app.callback()
+def command_scope(context: typer.Context) -> None:
+    # Settings a command installs (`use_settings`) are its own: they are undone when it ends, so
+    # that commands run one after another in one process (tests, scripts) do not inherit them.
+    from factcheck.config.settings import restored
+
+    context.with_resource(restored())
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     from factcheck.tasks.text_safety import console_markup
 
@@ -64,27 +75,54 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 DATABASE_ENV = ("FACTCHECK_DATABASE_URL", "FACTCHECK_DATABASE_URL_FILE")
 
 
-def use_database(database: str | None, *, default: str | None = None) -> str:
-    """Validate the URL (one-line error) and hand it to the flows through the environment.
+def settings_error(exc: Exception) -> str:
+    """One line about a setting that cannot be used, naming its variable but not its value."""
+    from pydantic import ValidationError
 
-    `--database` wins over FACTCHECK_DATABASE_URL and FACTCHECK_DATABASE_URL_FILE; `default` is
-    used when none of them is given."""
-    from factcheck.config.settings import Settings, SettingsError
-    from factcheck.db.engine import DatabaseUrlError, check_url, url_has_password
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    first = exc.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return message if message.startswith("FACTCHECK_") else f"FACTCHECK_{str(first['loc'][0]).upper()}: {message}"
+
+
+def use_settings(database: str | None = None, *, default_database: str | None = None, **overrides: Any) -> Settings:
+    """The command's settings: the environment's, with the command's options on top, installed as
+    the run context of everything the command runs in this process until it ends.
+
+    `--database` wins over FACTCHECK_DATABASE_URL and FACTCHECK_DATABASE_URL_FILE; `default_database`
+    is used when none of them is given."""
+    from pydantic import SecretStr, ValidationError
+
+    from factcheck.config import settings as config
+    from factcheck.db.engine import url_has_password
 
     if database:
-        os.environ["FACTCHECK_DATABASE_URL"] = database
-        os.environ.pop("FACTCHECK_DATABASE_URL_FILE", None)
+        overrides.update(database_url=SecretStr(database), database_url_file=None)
         if url_has_password(database):
             err.print(
                 "warning: the --database URL holds a password, which other users can see in the process "
                 "list; use FACTCHECK_DATABASE_URL_FILE or FACTCHECK_DATABASE_URL instead",
                 style="yellow", highlight=False, soft_wrap=True,
             )  # fmt: skip
-    elif default and not any(os.environ.get(name) for name in DATABASE_ENV):
-        os.environ["FACTCHECK_DATABASE_URL"] = default
+    elif default_database and not any(os.environ.get(name) for name in DATABASE_ENV):
+        overrides["database_url"] = SecretStr(default_database)
     try:
-        return check_url(Settings().database())
+        settings = config.Settings(**overrides)
+    except ValidationError as exc:
+        raise fail(settings_error(exc)) from None
+    config.install(settings)  # until the command ends: see `command_scope`
+    return settings
+
+
+def use_database(database: str | None, *, default: str | None = None, **overrides: Any) -> str:
+    """`use_settings`, and the database URL checked (one-line error)."""
+    from factcheck.config.settings import SettingsError
+    from factcheck.db.engine import DatabaseUrlError, check_url
+
+    settings = use_settings(database, default_database=default, **overrides)
+    try:
+        return check_url(settings.database())
     except (DatabaseUrlError, SettingsError) as exc:
         raise fail(str(exc)) from None
 

@@ -39,11 +39,11 @@ def preflight_detection() -> None:
 
 def start_run_side_by_side():
     """Prefect's temporary server and the CPU workers starting together; returns `wait`."""
-    from factcheck.config.settings import Settings
+    from factcheck.config.settings import current
     from factcheck.flows.ops.startup import start_side_by_side
     from factcheck.tasks.cpu_pool import pool_size
 
-    return start_side_by_side(pool_size(Settings().cpu_workers))
+    return start_side_by_side(pool_size(current().cpu_workers))
 
 
 def run_pipeline(feeds_file: Path, *, verbose: bool) -> dict:
@@ -109,12 +109,12 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log lines too.")] = False,
 ) -> None:
     """Run the nightly flow once, now, in this process."""
-    from factcheck.config.settings import Settings, bundled_feeds_file
+    from factcheck.config.settings import bundled_feeds_file, current
 
     if verbose:
         os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
     use_database(database)
-    feeds_file = feeds or Settings().feeds_file or bundled_feeds_file()
+    feeds_file = feeds or current().feeds_file or bundled_feeds_file()
     summary = run_pipeline(feeds_file, verbose=verbose)
     print_summary(summary)
 
@@ -130,8 +130,8 @@ def demo(
 
     from factcheck.flows.demo.site import CorpusSite, feeds_toml, load_corpus
 
-    os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"  # the demo's own sites are on loopback
-    url = use_database(database, default="sqlite:///factcheck-demo.db")
+    # The demo's own sites are on loopback.
+    url = use_database(database, default="sqlite:///factcheck-demo.db", allow_private_addresses=True)
     corpus = load_corpus(Path(str(files("factcheck.flows.demo") / "corpus")))
     with CorpusSite(corpus, port=port) as site, tempfile.TemporaryDirectory() as tmp:
         feeds_file = Path(tmp) / "feeds.toml"
@@ -161,10 +161,10 @@ def reanalyze(
     Uses the current claim extractor and detectors (see README, "Reanalysis")."""
     if since and until and since > until:
         raise fail(f"--since ({since:%Y-%m-%d}) is after --until ({until:%Y-%m-%d})", code=2)
+    use_database(database)
     preflight_detection()
     if verbose:
         os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
-    use_database(database)
     err.print("Starting Prefect (a temporary local server unless PREFECT_API_URL is set)…", style="dim")
     try:
         wait_for_server = start_run_side_by_side()

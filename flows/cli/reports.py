@@ -47,22 +47,16 @@ def digest(
     database: DatabaseOpt = None,
 ) -> None:
     """The new pairs at or above the alert threshold, grouped by event (see README, "Digest")."""
-    from pydantic import ValidationError
     from rich.text import Text
 
-    from factcheck.config.settings import Settings
+    from factcheck.config.settings import current
     from factcheck.flows.reports.delivery import channels, deliver
     from factcheck.flows.reports.digest import digest_for_run, digest_since, render_console
 
     if (since is None) == (run is None):
         raise fail("give either --since DAY or --run ID", code=2)
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise fail(message if message.startswith("FACTCHECK_") else f"FACTCHECK_{str(first['loc'][0]).upper()}: {message}") from None
     url = use_database(database)
+    settings = current()
     check_id(run, "--run", url)
     if send and not channels(settings):
         raise fail("no digest channel configured: set FACTCHECK_DIGEST_WEBHOOK_URL and/or FACTCHECK_SMTP_URL")

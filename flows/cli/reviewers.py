@@ -31,11 +31,12 @@ def review_ui(
     """Serve the reviewers' web app: the queue, pair pages, verdicts (sign-in required)."""
     import uvicorn
 
+    from factcheck.config.settings import current
     from factcheck.flows.web.app import create_app
 
     url = use_database(database)
     try:
-        web = create_app(url)
+        web = create_app(url, settings=current())
     except database_errors() as exc:
         raise fail(db_error(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):

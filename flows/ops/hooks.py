@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from factcheck.config.settings import Settings
+from factcheck.config.settings import current
 
 logger = logging.getLogger("factcheck.hooks")
 
@@ -54,7 +54,7 @@ def _run_url(flow_run: Any) -> str | None:
 def notify_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """POST the failure to FACTCHECK_FAILURE_WEBHOOK_URL, if set; never raises."""
     try:
-        settings = Settings()
+        settings = current()
         if settings.failure_webhook_url is None:
             return
         url = settings.failure_webhook_url.get_secret_value()

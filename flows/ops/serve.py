@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from factcheck.config.settings import Settings
+from factcheck.config.settings import Settings, child_environment, current, exported
 
 NIGHTLY_CRON = "0 2 * * *"
 DEFAULT_HOST = "127.0.0.1"
@@ -38,7 +38,7 @@ def default_home() -> Path:
 
 def schedule_timezone(settings: Settings | None = None) -> str:
     """FACTCHECK_TIMEZONE, checked: an IANA name such as Europe/Berlin (default UTC)."""
-    name = (settings or Settings()).timezone.strip()
+    name = (settings or current()).timezone.strip()
     try:
         if not name:
             raise ValueError
@@ -155,7 +155,8 @@ class LocalServer:
         if not _port_free(self.host, self.port):
             raise ServerError(f"port {self.port} on {self.host} is in use; pick another with --port")
         self.home.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
+        # Prefect's server needs none of factcheck's settings (the database password among them).
+        env = {k: v for k, v in child_environment(None).items() if k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
         env.update(
             PREFECT_HOME=str(self.home),
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
@@ -241,7 +242,9 @@ def serve(
         from prefect import serve as prefect_serve
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        # Prefect's runner starts each flow run as a process with this process's environment: the
+        # one way to hand it the settings this command was given (e.g. `--database`).
+        with temporary_settings(updates={PREFECT_API_URL: api_url}), exported(current()):
             deployments = runner_deployments()
             echo(
                 "Serving deployments " + ", ".join(f"{d.flow_name}/{d.name}" for d in deployments)

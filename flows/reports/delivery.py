@@ -373,7 +373,7 @@ def send_run_digest(
     """Send the digest of run `run_id`'s new pairs through the configured channels, and record
     every failure as a run issue (stage `digest`). Never raises (but for KeyboardInterrupt and the
     like): the run's outcome must not depend on a chat server or a mail relay."""
-    from factcheck.config.settings import Settings
+    from factcheck.config.settings import current
     from factcheck.db import store
     from factcheck.db.engine import session_scope
     from factcheck.flows.reports.digest import digest_for_run
@@ -381,7 +381,7 @@ def send_run_digest(
     log = log or logger
     results: list[DeliveryResult] = []
     try:
-        settings = settings or Settings()
+        settings = settings or current()
         if not channels(settings):
             return []
         with session_scope(url) as session:

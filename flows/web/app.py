@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from factcheck.config.settings import Settings
 from factcheck.flows.web import limits, security
 from factcheck.flows.web.base import HERE, Forbidden, ReviewApp
 from factcheck.flows.web.views import detector, pair, queue, signin
@@ -57,10 +58,13 @@ class _ReviewStarlette(Starlette):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def create_app(database_url: str, *, secret: bytes | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
-    """The ASGI app for a database (its schema is brought up to date on first use). `allowed_hosts`
-    defaults to the setting FACTCHECK_ALLOWED_HOSTS (config/settings.py)."""
-    review = ReviewApp(database_url, secret)
+def create_app(
+    database_url: str, *, secret: bytes | None = None, allowed_hosts: list[str] | None = None,
+    settings: Settings | None = None,
+) -> Starlette:
+    """The ASGI app for a database (its schema is brought up to date on first use). `settings`
+    default to the run's (`config.settings.current`); `allowed_hosts` to their FACTCHECK_ALLOWED_HOSTS."""
+    review = ReviewApp(database_url, secret, settings)
     hosts = allowed_hosts if allowed_hosts is not None else review.settings.allowed_hosts
 
     def page(view: Callable[[ReviewApp, Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:

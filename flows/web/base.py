@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from factcheck.config.settings import Settings
+from factcheck.config.settings import Settings, current
 from factcheck.db import reviews, stats
 from factcheck.db.engine import session_scope
 from factcheck.db.models import max_id
@@ -59,10 +59,10 @@ class Page:
 class ReviewApp:
     """The app's state: database URL, secret key, templates, sign-in throttle."""
 
-    def __init__(self, database_url: str, secret: bytes | None = None) -> None:
+    def __init__(self, database_url: str, secret: bytes | None = None, settings: Settings | None = None) -> None:
         self.database_url = database_url
         self.max_id = max_id(database_url)
-        self.settings = Settings()
+        self.settings = settings or current()
         configured = self.settings.web_secret
         if secret is None and configured is not None:
             secret = configured.get_secret_value().encode("utf-8")

@@ -154,9 +154,9 @@ def _data_folder(name: str) -> Path | None:
 
 
 def _configured_name() -> str:
-    from factcheck.config.settings import Settings
+    from factcheck.config.settings import current
 
-    return Settings().spacy_model or DEFAULT_MODEL
+    return current().spacy_model or DEFAULT_MODEL
 
 
 def load_pipeline(name: str | None = None) -> Language:
