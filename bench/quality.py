@@ -84,14 +84,12 @@ def matches(pair: StoredPair, gold) -> bool:
 
 def run_pipeline(corpus_dir: Path, database_url: str, threshold: float) -> tuple[float, dict]:
     """Serve the corpus, run the nightly flow once; returns (seconds, counts)."""
+    from factcheck.config.settings import Settings, use
     from factcheck.flows.demo.site import CorpusSite, feeds_toml
-
-    os.environ["FACTCHECK_DATABASE_URL"] = database_url
-    os.environ["FACTCHECK_ALLOW_PRIVATE_ADDRESSES"] = "true"
-    os.environ["FACTCHECK_PAIR_THRESHOLD"] = str(threshold)
     from factcheck.flows.nightly import nightly
 
-    with CorpusSite(corpus_dir) as site, tempfile.TemporaryDirectory() as tmp:
+    settings = Settings(database_url=database_url, allow_private_addresses=True, pair_threshold=threshold)
+    with use(settings), CorpusSite(corpus_dir) as site, tempfile.TemporaryDirectory() as tmp:
         feeds = Path(tmp) / "feeds.toml"
         feeds.write_text(feeds_toml(site), encoding="utf-8")
         started = time.perf_counter()

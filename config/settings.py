@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -223,38 +224,40 @@ class Settings(BaseSettings):
 
 
 ENV_PREFIX = "FACTCHECK_"
-_installed: Settings | None = None
+_installed: ContextVar[Settings | None] = ContextVar("factcheck_settings", default=None)
 
 
 def current() -> Settings:
     """The settings of this run: those its entry point installed with `use`, else the environment's."""
-    return _installed if _installed is not None else Settings()
+    installed = _installed.get()
+    return installed if installed is not None else Settings()
 
 
 def install(settings: Settings | None) -> None:
-    """Make `settings` this process's run settings (None: read the environment again). For worker
-    processes' initializers; entry points use `use`, which restores what was there before."""
-    global _installed
-    _installed = settings
+    """Make `settings` the run settings of this thread and what it starts (None: read the environment
+    again). For worker processes' initializers; entry points use `use`, which undoes it afterwards."""
+    _installed.set(settings)
 
 
 @contextmanager
 def restored() -> Iterator[None]:
     """What `install` does inside the block is undone when it ends (a CLI command's scope)."""
-    previous = _installed
+    token = _installed.set(_installed.get())
     try:
         yield
     finally:
-        install(previous)
+        _installed.reset(token)
 
 
 @contextmanager
 def use(settings: Settings) -> Iterator[Settings]:
-    """Install `settings` until the block ends. Process-wide rather than a context variable, so
-    that every thread of the run (Prefect's task threads, the page-fetch pool) reads the same."""
-    with restored():
-        install(settings)
+    """Install `settings` until the block ends. A context variable: two runs on two threads of one
+    process each keep their own, and Prefect copies it into the threads that run a flow's tasks."""
+    token = _installed.set(settings)
+    try:
         yield settings
+    finally:
+        _installed.reset(token)
 
 
 def _env_value(value: Any) -> str:

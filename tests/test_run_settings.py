@@ -102,3 +102,30 @@ def test_settings_laid_over_an_environment_that_names_a_url_file_use_their_url(t
     settings = Settings(database_url=SecretStr("sqlite:///given.db"), database_url_file=None, llm_api_key=SecretStr("k"))
     got = _settings_in_a_new_process({**os.environ, "FACTCHECK_DATABASE_URL_FILE": str(url_file), **environment(settings)})
     assert got["url"] == "sqlite:///given.db"
+
+
+def test_two_runs_on_two_threads_keep_their_own_settings(monkeypatch):
+    """Runs that overlap in one process (a manual run during the nightly one) end in any order."""
+    import threading
+
+    monkeypatch.setenv("FACTCHECK_PAIR_THRESHOLD", "0.3")
+    both_in, first_out = threading.Barrier(2), threading.Event()
+    seen: dict[str, list[float]] = {}
+
+    def run(name: str, threshold: float, leaves_first: bool) -> None:
+        with use(Settings(pair_threshold=threshold)):
+            both_in.wait(timeout=10)
+            if not leaves_first:
+                first_out.wait(timeout=10)
+            seen[name] = [current().pair_threshold]
+        if leaves_first:
+            first_out.set()
+        seen[name].append(current().pair_threshold)
+
+    threads = [threading.Thread(target=run, args=("a", 0.6, True)), threading.Thread(target=run, args=("b", 0.9, False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert seen == {"a": [0.6, 0.3], "b": [0.9, 0.3]}
+    assert current().pair_threshold == 0.3
