@@ -75,11 +75,6 @@ def close_clients() -> None:
         _clients.clear()
 
 
-def analysable_language(language: str | None, languages: list[str]) -> bool:
-    """Unknown languages are analysed; the claim rules are English, so others are only stored."""
-    return not language or language.split("-")[0].lower() in languages
-
-
 # --- ingest ----------------------------------------------------------------------------------
 
 
@@ -223,36 +218,21 @@ def fetch_articles_task(
         page = articles.fetch_page(client, page_url, max_bytes=settings.max_page_bytes, retry=retry_policy(settings))
         article = _extract(page, entry, settings)
         found = _claims_at_ingest(article, settings) if with_claims else None
+        issues = articles.page_issues(article, page_url, settings.languages)
         with session_scope(url) as session:
             if not article.text.strip():
                 failed += 1
                 logger.warning("article %s not stored: %s", page_url, article.status)
-                store.record_issue(session, run_id, stage="page", subject=page_url, status=article.status, message=article.error)
+            elif (article_id := store.insert_article(session, article, feed_id)) is None:
+                duplicates += 1
+                issues = [articles.duplicate_issue(article)]
             else:
-                article_id = store.insert_article(session, article, feed_id)
-                if article_id is None:
-                    duplicates += 1
-                    store.record_issue(
-                        session, run_id, stage="article", subject=article.url, status="duplicate",
-                        message="same URL or same text as a stored article",
-                    )
-                else:
-                    stored += 1
-                    if found is not None:
-                        claim_count += store.save_claims(session, article_id, found, CLAIMS_VERSION)
-                        analyzed += 1
-                    if not analysable_language(article.language, settings.languages):
-                        store.record_issue(
-                            session, run_id, stage="article", subject=article.url,
-                            status=f"stored, not analysed: language {article.language}",
-                            message=f"claims are extracted for: {', '.join(settings.languages)}",
-                        )
-                    fallbacks += article.body_source != "page"
-                    if article.status != "ok":
-                        store.record_issue(
-                            session, run_id, stage="page", subject=article.url, status=article.status,
-                            message=article.error,
-                        )
+                stored += 1
+                fallbacks += article.body_source != "page"
+                if found is not None:
+                    claim_count += store.save_claims(session, article_id, found, CLAIMS_VERSION)
+                    analyzed += 1
+            record_issues(session, run_id, issues)
         progress.advance("pages")
     return ArticlesOutcome(stored, fallbacks, failed, duplicates, analyzed, claim_count)
 
@@ -262,7 +242,7 @@ def fetch_articles_task(
 
 def article_claims(article, settings: Settings) -> list:
     """A stored article's claims; none for languages the claim rules do not cover."""
-    if not analysable_language(article.language, settings.languages):
+    if not articles.analysable_language(article.language, settings.languages):
         return []
     return cpu_pool.run(cpu_pool.pool_size(settings.cpu_workers), claims.extract_claims, article.text,
                         outlet=article.outlet, published_at=article.published_at)

@@ -16,8 +16,9 @@ from factcheck.tasks.articles import (
     decode_html,
     extract_article,
     fetch_page,
+    page_issues,
 )
-from factcheck.tasks.models import FeedEntry, PageFetch
+from factcheck.tasks.models import Article, FeedEntry, InputIssue, PageFetch
 
 MAX = 1_000_000
 HTML_CT = {"Content-Type": "text/html; charset=utf-8"}
@@ -313,3 +314,28 @@ def test_content_hash_ignores_case_and_whitespace():
     b = "  bridge CLOSES. about 14,000\tvehicles use it.\n"
     assert content_hash(a) == content_hash(b)
     assert content_hash(a) != content_hash("Bridge closes. About 15,000 vehicles use it.")
+
+
+def _stored(text: str, *, language: str | None = "en", status: str = "ok", error: str | None = None) -> Article:
+    return Article("https://t.example/a", "T", "https://t.example/feed", "A headline", None, None, language, text,
+                   content_hash(text), "page" if status == "ok" else "feed", status, error)
+
+
+def test_a_page_without_text_is_one_issue_naming_the_page():
+    article = _stored("", status="failed: timed out after 20s", error="timed out after 20s")
+    assert page_issues(article, "https://t.example/a?utm=x", ["en"]) == [
+        InputIssue("page", "https://t.example/a?utm=x", "failed: timed out after 20s", "timed out after 20s")]
+
+
+def test_a_stored_article_with_its_own_body_in_an_analysed_language_has_no_issue():
+    assert page_issues(_stored("Water rose.", language="en-GB"), "https://t.example/a", ["en"]) == []
+    assert page_issues(_stored("Water rose.", language=None), "https://t.example/a", ["en"]) == []
+
+
+def test_a_feed_body_in_another_language_gives_both_issues():
+    article = _stored("Das Wasser stieg.", language="de", status="fallback: http 404", error="http 404")
+    assert page_issues(article, "https://t.example/a", ["en", "fr"]) == [
+        InputIssue("article", "https://t.example/a", "stored, not analysed: language de",
+                   "claims are extracted for: en, fr"),
+        InputIssue("page", "https://t.example/a", "fallback: http 404", "http 404"),
+    ]
