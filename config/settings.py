@@ -1,10 +1,11 @@
 """Settings from the environment (prefix ``FACTCHECK_``) and command-line overrides, and the run
 context that hands one `Settings` from an entry point down to its tasks.
 
-An entry point (a CLI command, the web app, a test) builds its `Settings` once and installs it with
-`use`; flows and tasks read it with `current`. The environment is read only where nothing was
-installed: in a process that Prefect or a worker pool started, which gets the installed settings
-through `environment` (exported where the process is started), or in library use.
+An entry point (a CLI command, the web app, a flow run, a test) builds its `Settings` once and
+installs it with `use`; flows and tasks read it with `current`. The environment is read only where
+nothing was installed: when a flow run starts in a process of its own, which gets the settings
+through its environment (`environment`, `exported`), or in library use. Worker processes get them
+through their pool's initializer (`install`).
 """
 
 from __future__ import annotations
@@ -234,8 +235,9 @@ def current() -> Settings:
 
 
 def install(settings: Settings | None) -> None:
-    """Make `settings` the run settings of this thread and what it starts (None: read the environment
-    again). For worker processes' initializers; entry points use `use`, which undoes it afterwards."""
+    """Make `settings` the run settings of this thread, and of the task threads Prefect starts from
+    it (None: read the environment again). For worker processes' initializers and CLI commands
+    (inside `restored`); everything else uses `use`, which undoes it afterwards."""
     _installed.set(settings)
 
 
