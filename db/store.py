@@ -230,8 +230,11 @@ def articles_needing_claims(session: Session, version: str) -> list[int]:
     return list(session.scalars(stmt.order_by(Article.id)))
 
 
-def article_for_claims(session: Session, article_id: int) -> Article | None:
-    return session.get(Article, article_id)
+def article_for_claims(session: Session, article_id: int) -> m.ArticleText | None:
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    return m.ArticleText(article.id, article.outlet, article.published_at, article.language, article.text)
 
 
 def _jsonable(items: Sequence[Any]) -> list[dict[str, Any]]:

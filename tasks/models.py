@@ -179,6 +179,17 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class ArticleText:
+    """A stored article as claim extraction needs it: read in one short transaction, split outside it."""
+
+    article_id: int
+    outlet: str
+    published_at: datetime | None
+    language: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class ArticleDigest:
     """What event grouping needs to know about an article."""
 

@@ -25,7 +25,7 @@ from factcheck.db import reanalysis, store
 from factcheck.db.engine import session_scope
 from factcheck.tasks import articles, claims, cpu_pool, events, feeds, progress
 from factcheck.tasks.feeds import backoff
-from factcheck.tasks.models import FeedEntry, FeedFetch, FeedSource, InputIssue
+from factcheck.tasks.models import Article, ArticleText, FeedEntry, FeedFetch, FeedSource, InputIssue
 from factcheck.tasks.net import HttpSettings, RetryPolicy, make_client
 from factcheck.tasks.pairs import dedup, detect, rescoring
 
@@ -240,12 +240,18 @@ def fetch_articles_task(
 # --- analysis --------------------------------------------------------------------------------
 
 
-def article_claims(article, settings: Settings) -> list:
+def article_claims(article: Article | ArticleText, settings: Settings) -> list:
     """A stored article's claims; none for languages the claim rules do not cover."""
     if not articles.analysable_language(article.language, settings.languages):
         return []
     return cpu_pool.run(cpu_pool.pool_size(settings.cpu_workers), claims.extract_claims, article.text,
                         outlet=article.outlet, published_at=article.published_at)
+
+
+def load_article_text(article_id: int, settings: Settings) -> ArticleText | None:
+    """A stored article's text, read in a transaction of its own: none stays open while it is split."""
+    with session_scope(settings.database()) as session:
+        return store.article_for_claims(session, article_id)
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
@@ -254,11 +260,11 @@ def extract_claims_task(article_ids: list[int]) -> int:
     settings = current()
     total = 0
     for article_id in article_ids:
-        with session_scope(settings.database()) as session:
-            article = store.article_for_claims(session, article_id)
-            if article is None:
-                continue
-            total += store.save_claims(session, article_id, article_claims(article, settings), CLAIMS_VERSION)
+        article = load_article_text(article_id, settings)
+        if article is not None:
+            found = article_claims(article, settings)
+            with session_scope(settings.database()) as session:
+                total += store.save_claims(session, article_id, found, CLAIMS_VERSION)
         progress.advance("claims")
     return total
 
@@ -371,12 +377,11 @@ def reextract_claims_task(article_ids: list[int]) -> reanalysis.ClaimRefresh:
     settings = current()
     total = reanalysis.ClaimRefresh()
     for article_id in article_ids:
-        with session_scope(settings.database()) as session:
-            article = store.article_for_claims(session, article_id)
-            if article is None:
-                continue
+        article = load_article_text(article_id, settings)
+        if article is not None:
             found = article_claims(article, settings)
-            total.add(reanalysis.refresh_claims(session, article_id, found, CLAIMS_VERSION))
+            with session_scope(settings.database()) as session:
+                total.add(reanalysis.refresh_claims(session, article_id, found, CLAIMS_VERSION))
         progress.advance("claims")
     return total
 
