@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -291,11 +291,19 @@ def _is_setting(key: str) -> bool:
     return key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in Settings.model_fields
 
 
+def _replace_settings(env: MutableMapping[str, str], variables: Mapping[str, str]) -> None:
+    """`env`'s settings variables replaced by `variables`; its other variables are kept."""
+    for key in [k for k in env if _is_setting(k)]:
+        del env[key]
+    env.update(variables)
+
+
 def child_environment(settings: Settings | None, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """`base` (default: this process's environment) with its settings' variables replaced by
     those of `settings`, or removed (None: for a process that needs none, such as Prefect's server)."""
-    base = os.environ if base is None else base
-    return {**{k: v for k, v in base.items() if not _is_setting(k)}, **(environment(settings) if settings else {})}
+    env = dict(os.environ if base is None else base)
+    _replace_settings(env, environment(settings) if settings else {})
+    return env
 
 
 @contextmanager
@@ -304,15 +312,11 @@ def exported(settings: Settings) -> Iterator[None]:
     processes that a library starts from `os.environ` with no other way in (Prefect's runner in
     `factcheck serve`)."""
     saved = {k: v for k, v in os.environ.items() if _is_setting(k)}
-    for key in saved:
-        del os.environ[key]
-    os.environ.update(environment(settings))
+    _replace_settings(os.environ, environment(settings))
     try:
         yield
     finally:
-        for key in [k for k in os.environ if _is_setting(k)]:
-            del os.environ[key]
-        os.environ.update(saved)
+        _replace_settings(os.environ, saved)
 
 
 @lru_cache(maxsize=1)
